@@ -1,0 +1,139 @@
+package dev.grpcinterop.service;
+
+import io.grpc.BindableService;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The Java calculator server: the calculator, the standard health service, server reflection and
+ * the peer control service, on one port.
+ */
+@Command(
+    name = "calculator-server",
+    mixinStandardHelpOptions = true,
+    description = "Serves calculator.v1.CalculatorService with health, reflection and interop control.")
+public final class CalculatorServer implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(CalculatorServer.class);
+  private static final long GRACE_SECONDS = 5;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:PORT:-50051}",
+      description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
+  private int port;
+
+  private Server server;
+  private HealthStatusManager health;
+  private ScheduledExecutorService pacer;
+  private PeerControlService control;
+
+  /** Starts serving; {@code port} 0 picks a free port, which {@link #port()} then tells. */
+  public CalculatorServer start(int port) throws IOException {
+    pacer = Executors.newSingleThreadScheduledExecutor(daemonThread("factorize-pacer"));
+    health = new HealthStatusManager();
+    control = new PeerControlService(ServerCallLog.shared());
+    List<BindableService> services = List.of(new CalculatorService(pacer), control);
+    var builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+    for (BindableService service : services) {
+      builder.addService(
+          ServerInterceptors.intercept(
+              service, new MetadataEchoInterceptor(), ServerCallLog.shared().interceptor()));
+      health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+    }
+    server =
+        builder
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build()
+            .start();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+    log.info("calculator server listening on port {}", server.getPort());
+    return this;
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** Stops taking calls, lets those in flight finish for a few seconds, then ends the rest. */
+  public void stop() throws InterruptedException {
+    if (server == null) {
+      return;
+    }
+    health.enterTerminalState();
+    server.shutdown();
+    if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+      server.shutdownNow().awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+    pacer.shutdownNow();
+    control.close();
+    log.info("calculator server stopped");
+  }
+
+  public void blockUntilShutdown() throws InterruptedException {
+    server.awaitTermination();
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    start(port);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    stop();
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                },
+                "graceful-shutdown"));
+    blockUntilShutdown();
+    return 0;
+  }
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    CommandLine command = new CommandLine(new CalculatorServer());
+    command.setExecutionExceptionHandler(
+        (exception, commandLine, parseResult) -> {
+          commandLine.getErr().println("calculator-server: " + describe(exception));
+          return 1;
+        });
+    System.exit(command.execute(args));
+  }
+
+  private static String describe(Exception exception) {
+    if (exception instanceof IOException && exception.getCause() instanceof java.net.BindException) {
+      return "cannot listen on the port (" + exception.getCause().getMessage()
+          + "); pick another with --port, or 0 for any free port.";
+    }
+    return exception.getMessage();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThread(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

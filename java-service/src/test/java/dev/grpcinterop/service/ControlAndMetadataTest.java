@@ -1,0 +1,183 @@
+package dev.grpcinterop.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Durations;
+import dev.grpcinterop.calculator.v1.CalculateRequest;
+import dev.grpcinterop.calculator.v1.CalculateResponse;
+import dev.grpcinterop.calculator.v1.FactorizeRequest;
+import dev.grpcinterop.calculator.v1.FactorizeResponse;
+import dev.grpcinterop.calculator.v1.Operation;
+import dev.grpcinterop.client.CalculatorClient;
+import dev.grpcinterop.interop.v1.Cancellation;
+import dev.grpcinterop.interop.v1.DescribeRequest;
+import dev.grpcinterop.interop.v1.GetServerCallRequest;
+import dev.grpcinterop.interop.v1.MetadataEntry;
+import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
+import dev.grpcinterop.interop.v1.RunCallRequest;
+import dev.grpcinterop.interop.v1.RunCallResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The metadata echo, the call log, and the control service driving grpc-java's own client. */
+class ControlAndMetadataTest {
+  private static final String CALCULATE = "calculator.v1.CalculatorService/Calculate";
+  private static final String FACTORIZE = "calculator.v1.CalculatorService/Factorize";
+
+  private InProcessCalculator calculator;
+  private PeerControlServiceGrpc.PeerControlServiceBlockingStub control;
+
+  @BeforeEach
+  void start() throws Exception {
+    calculator = new InProcessCalculator();
+    control =
+        PeerControlServiceGrpc.newBlockingStub(calculator.channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    calculator.close();
+  }
+
+  private static RunCallRequest.Builder call(String method, com.google.protobuf.Message... requests) {
+    var call =
+        RunCallRequest.newBuilder()
+            .setTarget("in-process")
+            .setMethod(method)
+            .setTimeout(Durations.fromSeconds(5));
+    for (var request : requests) {
+      call.addRequests(Any.pack(request));
+    }
+    return call;
+  }
+
+  private static CalculateRequest add(long a, long b) {
+    return CalculateRequest.newBuilder()
+        .setOperation(Operation.OPERATION_ADD)
+        .setLeft(CalculatorClient.integer(a))
+        .setRight(CalculatorClient.integer(b))
+        .build();
+  }
+
+  @Test
+  void describesTheJavaPeer() {
+    var java = control.describe(DescribeRequest.getDefaultInstance());
+    assertThat(java.getLanguage()).isEqualTo("java");
+    assertThat(java.getGrpcLibrary()).startsWith("grpc-java 1.");
+    assertThat(java.getProtobufLibrary()).startsWith("protobuf-java 4.");
+  }
+
+  @Test
+  void runsAUnaryCallAndEchoesMetadata() throws Exception {
+    byte[] trailing = {0, 1, 2, (byte) 0xff};
+    RunCallResponse observed =
+        control.runCall(
+            call(CALCULATE, add(2, 40))
+                .addMetadata(MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello"))
+                .addMetadata(
+                    MetadataEntry.newBuilder()
+                        .setKey("x-grpc-test-echo-trailing-bin")
+                        .setBinary(ByteString.copyFrom(trailing)))
+                .setCompression("gzip")
+                .build());
+    assertThat(observed.getStatus().getCode()).isZero();
+    assertThat(observed.getResponsesList())
+        .singleElement()
+        .satisfies(
+            any ->
+                assertThat(any.unpack(CalculateResponse.class).getResult())
+                    .isEqualTo(CalculatorClient.integer(42)));
+    assertThat(observed.getHeadersList())
+        .contains(MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello").build());
+    assertThat(observed.getTrailersList())
+        .contains(
+            MetadataEntry.newBuilder()
+                .setKey("x-grpc-test-echo-trailing-bin")
+                .setBinary(ByteString.copyFrom(trailing))
+                .build());
+  }
+
+  @Test
+  void reportsAFailedCallWithItsRichStatus() throws Exception {
+    var divideByZero =
+        CalculateRequest.newBuilder()
+            .setOperation(Operation.OPERATION_DIVIDE)
+            .setLeft(CalculatorClient.integer(1))
+            .setRight(CalculatorClient.integer(0))
+            .build();
+    RunCallResponse observed = control.runCall(call(CALCULATE, divideByZero).build());
+    assertThat(observed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+    assertThat(observed.getStatus().getMessage()).isEqualTo("division by zero");
+    var details = com.google.rpc.Status.parseFrom(observed.getStatus().getDetails());
+    assertThat(details.getMessage()).isEqualTo("division by zero");
+    assertThat(details.getDetails(0).unpack(com.google.rpc.BadRequest.class).getFieldViolations(0).getField())
+        .isEqualTo("right");
+  }
+
+  @Test
+  void cancelsAfterTheFirstResponseAndTheServerSeesIt() throws Exception {
+    var slow =
+        FactorizeRequest.newBuilder().setNumber(1024).setInterval(Durations.fromMillis(50)).build();
+    RunCallResponse observed =
+        control.runCall(
+            call(FACTORIZE, slow)
+                .addMetadata(MetadataEntry.newBuilder().setKey("x-interop-call-id").setText("cancel-1"))
+                .setCancel(Cancellation.newBuilder().setAfterResponses(1))
+                .build());
+    assertThat(observed.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED.value());
+    assertThat(observed.getResponsesList())
+        .singleElement()
+        .satisfies(any -> assertThat(any.unpack(FactorizeResponse.class).getFactor()).isEqualTo(2));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              var seen = control.getServerCall(GetServerCallRequest.newBuilder().setCallId("cancel-1").build());
+              assertThat(seen.getMethod()).isEqualTo(FACTORIZE);
+              assertThat(seen.getCancelled()).isTrue();
+              assertThat(Durations.toMillis(seen.getDeadlineRemaining())).isBetween(1L, 5_000L);
+            });
+  }
+
+  @Test
+  void refusesDescriptionsItCannotCarryOut() {
+    assertInvalid(call("calculator.v1.CalculatorService/Nope", add(1, 1)).build(), "unknown method \"calculator.v1.CalculatorService/Nope\"");
+    assertInvalid(call(CALCULATE, add(1, 1)).clearTimeout().build(), "timeout is required");
+    assertInvalid(call(CALCULATE, add(1, 1), add(2, 2)).build(), "calculator.v1.CalculatorService/Calculate takes exactly one request, not 2");
+    assertInvalid(
+        call(CALCULATE).addRequests(Any.newBuilder().setTypeUrl("type.googleapis.com/calculator.v1.CalculateRequest").setValue(ByteString.copyFrom(new byte[] {(byte) 0xff}))).build(),
+        "request 0 does not parse as calculator.v1.CalculateRequest");
+    assertInvalid(
+        call(CALCULATE).addRequests(Any.pack(FactorizeRequest.getDefaultInstance())).build(),
+        "request 0 is a type.googleapis.com/calculator.v1.FactorizeRequest, but calculator.v1.CalculatorService/Calculate takes type.googleapis.com/calculator.v1.CalculateRequest");
+    // The control service keeps serving after each refusal.
+    assertThat(control.runCall(call(CALCULATE, add(1, 1)).build()).getStatus().getCode()).isZero();
+  }
+
+  @Test
+  void unknownServerCallIsNotFound() {
+    var failure =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> control.getServerCall(GetServerCallRequest.newBuilder().setCallId("nope").build()));
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    assertThat(failure.getStatus().getDescription()).isEqualTo("no call with id nope");
+  }
+
+  private void assertInvalid(RunCallRequest request, String messageStart) {
+    var failure = catchThrowableOfType(StatusRuntimeException.class, () -> control.runCall(request));
+    assertThat(failure).as("RunCall should refuse: %s", messageStart).isNotNull();
+    assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(failure.getStatus().getDescription()).startsWith(messageStart);
+  }
+}
