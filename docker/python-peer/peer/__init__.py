@@ -1,0 +1,1 @@
+"""The Python peer of the polyglot gRPC interop harness."""

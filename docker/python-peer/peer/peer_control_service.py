@@ -1,0 +1,45 @@
+"""interop.v1.PeerControlService: how the Java suite drives this peer."""
+
+import platform
+
+import grpc
+from google.protobuf import __version__ as protobuf_version
+from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
+
+from peer.call_runner import CallRunner
+from peer.server_calls import ServerCallLog
+from peer.status import StatusError
+
+
+class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
+    def __init__(self, call_runner: CallRunner, call_log: ServerCallLog) -> None:
+        self._call_runner = call_runner
+        self._call_log = call_log
+
+    async def Describe(
+        self, request: peer_control_pb2.DescribeRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.DescribeResponse:
+        return peer_control_pb2.DescribeResponse(
+            language="python",
+            grpc_library=f"grpcio {grpc.__version__}",
+            protobuf_library=f"protobuf {protobuf_version}",
+            runtime=f"{platform.python_implementation()} {platform.python_version()}",
+        )
+
+    async def RunCall(
+        self, request: peer_control_pb2.RunCallRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.RunCallResponse:
+        return await self._call_runner.run(request)
+
+    async def GetServerCall(
+        self, request: peer_control_pb2.GetServerCallRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.GetServerCallResponse:
+        call = self._call_log.find(request.call_id)
+        if call is None:
+            raise StatusError(grpc.StatusCode.NOT_FOUND, f"no call with id {request.call_id}")
+        response = peer_control_pb2.GetServerCallResponse(
+            method=call.method, cancelled=call.cancelled
+        )
+        if call.deadline_remaining is not None:
+            response.deadline_remaining.FromNanoseconds(int(call.deadline_remaining * 1e9))
+        return response

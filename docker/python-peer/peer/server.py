@@ -1,0 +1,69 @@
+"""The peer's gRPC server: calculator, peer control, health and reflection on one port."""
+
+import asyncio
+import logging
+import signal
+
+import grpc
+from calculator.v1 import calculator_pb2, calculator_pb2_grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
+
+from peer.calculator_service import CalculatorService
+from peer.call_interceptor import CallInterceptor
+from peer.call_runner import MAX_MESSAGE_BYTES, CallRunner
+from peer.peer_control_service import PeerControlService
+from peer.server_calls import ServerCallLog
+
+log = logging.getLogger(__name__)
+
+# In-flight calls get this long to finish once a shutdown starts.
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+CALCULATOR_SERVICE = calculator_pb2.DESCRIPTOR.services_by_name["CalculatorService"].full_name
+PEER_CONTROL_SERVICE = peer_control_pb2.DESCRIPTOR.services_by_name["PeerControlService"].full_name
+
+
+async def serve(port: int) -> None:
+    """Serves until SIGTERM or SIGINT, then shuts down gracefully."""
+    call_log = ServerCallLog()
+    call_runner = CallRunner()
+    server = grpc.aio.server(
+        interceptors=[CallInterceptor(call_log)],
+        options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)],
+    )
+    calculator_pb2_grpc.add_CalculatorServiceServicer_to_server(CalculatorService(), server)
+    peer_control_pb2_grpc.add_PeerControlServiceServicer_to_server(
+        PeerControlService(call_runner, call_log), server
+    )
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for service in ("", CALCULATOR_SERVICE, PEER_CONTROL_SERVICE):
+        await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
+    reflection.enable_server_reflection(
+        (CALCULATOR_SERVICE, PEER_CONTROL_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME),
+        server,
+    )
+    server.add_insecure_port(f"0.0.0.0:{port}")
+    await server.start()
+    log.info("serving on port %d", port)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signal_number, stop.set)
+    await stop.wait()
+
+    log.info(
+        "shutting down: refusing new calls, in-flight calls get %.0f s", SHUTDOWN_GRACE_SECONDS
+    )
+    await health_servicer.enter_graceful_shutdown()
+    await server.stop(SHUTDOWN_GRACE_SECONDS)
+    # stop() cancels the calls still running when the grace period ends, but their tasks finish
+    # only on later turns of the loop; returning at once would tear them down mid-cancellation.
+    in_flight = asyncio.all_tasks() - {asyncio.current_task()}
+    if in_flight:
+        await asyncio.wait(in_flight, timeout=1.0)
+    await call_runner.close()
+    log.info("stopped")

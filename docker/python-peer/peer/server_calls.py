@@ -1,0 +1,29 @@
+"""What the server saw of the calls that carried an "x-interop-call-id", for GetServerCall."""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass
+class ServerCall:
+    method: str
+    # Seconds the call had left when its handler started; None when it had no deadline.
+    deadline_remaining: float | None
+    cancelled: bool = False
+
+
+class ServerCallLog:
+    """The most recent calls by id; the oldest are forgotten so that a long run stays bounded."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._capacity = capacity
+        self._calls: OrderedDict[str, ServerCall] = OrderedDict()
+
+    def add(self, call_id: str, call: ServerCall) -> None:
+        self._calls[call_id] = call
+        self._calls.move_to_end(call_id)
+        while len(self._calls) > self._capacity:
+            self._calls.popitem(last=False)
+
+    def find(self, call_id: str) -> ServerCall | None:
+        return self._calls.get(call_id)
