@@ -1,0 +1,222 @@
+// RunCall's client: makes any call of the loaded protos with grpc-js's generic client, as an
+// interop.v1.RunCallRequest describes it, and reports what the client observed. It knows no
+// method by name: the method catalog gives the path, the streaming kind and the serializers, so
+// protobufjs encodes the requests and decodes the responses as for any grpc-js client.
+import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
+import grpc from '@grpc/grpc-js';
+import { durationFromNanos, durationToMillis } from './duration.js';
+import { entriesFromMetadata, metadataFromEntries } from './metadata-entries.js';
+import { STATUS_DETAILS_KEY } from './rich-status.js';
+
+const TYPE_URL_PREFIX = 'type.googleapis.com/';
+
+// grpc-js compresses requests per channel ('grpc.default_compression_algorithm'), not per call,
+// so each compression gets its own client (and channel) per target.
+const CHANNEL_OPTIONS_BY_COMPRESSION = new Map([
+  ['', {}],
+  ['identity', {}],
+  ['gzip', { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip }],
+]);
+
+/** A RunCallRequest that cannot be carried out; RunCall answers it with INVALID_ARGUMENT. */
+export class CallDescriptionError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'CallDescriptionError';
+  }
+}
+
+function decodeRequest(method, { type_url: typeUrl, value }, index) {
+  // As for any Any, the type is the part of the URL after its last "/".
+  const typeName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+  if (typeName !== method.inputType) {
+    throw new CallDescriptionError(
+      `request ${index}: type_url "${typeUrl}" is not ${method.inputType}, the input of ${method.name}`,
+    );
+  }
+  try {
+    return method.requestDeserialize(value);
+  } catch (error) {
+    throw new CallDescriptionError(
+      `request ${index}: does not parse as ${method.inputType}: ${error.message}`,
+    );
+  }
+}
+
+/** The call a RunCallRequest describes, checked and decoded, or a CallDescriptionError. */
+function planCall(catalog, request) {
+  const method = catalog.find(request.method);
+  if (!method) {
+    throw new CallDescriptionError(`unknown method ${request.method || '""'}`);
+  }
+  if (!request.target) throw new CallDescriptionError('target is required');
+  if (!request.timeout) throw new CallDescriptionError('timeout is required');
+  if (!CHANNEL_OPTIONS_BY_COMPRESSION.has(request.compression)) {
+    throw new CallDescriptionError(
+      `unknown compression "${request.compression}" (expected "", "identity" or "gzip")`,
+    );
+  }
+  if (!method.requestStream && request.requests.length !== 1) {
+    throw new CallDescriptionError(
+      `${method.name} takes exactly one request, got ${request.requests.length}`,
+    );
+  }
+  let metadata;
+  try {
+    metadata = metadataFromEntries(request.metadata);
+  } catch (error) {
+    throw new CallDescriptionError(error.message);
+  }
+  const { cancel } = request;
+  return {
+    target: request.target,
+    compression: request.compression,
+    method,
+    requests: request.requests.map((any, index) => decodeRequest(method, any, index)),
+    metadata,
+    timeoutMillis: durationToMillis(request.timeout),
+    cancelAtBegin: cancel?.when === 'after_begin' && cancel.after_begin,
+    cancelAfterResponses: cancel?.when === 'after_responses' ? cancel.after_responses : null,
+    pingPong: request.ping_pong && method.requestStream && method.responseStream,
+  };
+}
+
+/** Starts the call with the client API for its streaming kind; responses go to `onResponse`. */
+function startCall(client, plan, onResponse) {
+  const { method, requests, metadata } = plan;
+  const { path, requestSerialize: serialize, responseDeserialize: deserialize } = method;
+  const options = { deadline: Date.now() + plan.timeoutMillis };
+  const answered = (error, response) => {
+    if (!error) onResponse(response);
+  };
+  let call;
+  if (!method.requestStream && !method.responseStream) {
+    call = client.makeUnaryRequest(
+      path,
+      serialize,
+      deserialize,
+      requests[0],
+      metadata,
+      options,
+      answered,
+    );
+  } else if (!method.requestStream) {
+    call = client.makeServerStreamRequest(
+      path,
+      serialize,
+      deserialize,
+      requests[0],
+      metadata,
+      options,
+    );
+  } else if (!method.responseStream) {
+    call = client.makeClientStreamRequest(
+      path,
+      serialize,
+      deserialize,
+      metadata,
+      options,
+      answered,
+    );
+  } else {
+    call = client.makeBidiStreamRequest(path, serialize, deserialize, metadata, options);
+  }
+  if (method.responseStream) call.on('data', onResponse);
+  // A failed call is an observation: its 'status' event reports it, so its 'error' event (which
+  // would otherwise crash the process) needs no more.
+  call.on('error', () => {});
+  return call;
+}
+
+/** Makes the planned call and returns the RunCallResponse: what the client saw. */
+async function observeCall(client, plan) {
+  const responses = [];
+  let headers = new grpc.Metadata();
+  let ended = false;
+  // Resolved at each response, so that ping-pong can wait for one.
+  let responded = Promise.withResolvers();
+
+  const startedAt = process.hrtime.bigint();
+  const call = startCall(client, plan, (response) => {
+    responses.push(response);
+    if (responses.length === plan.cancelAfterResponses) call.cancel();
+    responded.resolve();
+    responded = Promise.withResolvers();
+  });
+  call.on('metadata', (metadata) => {
+    headers = metadata;
+  });
+  const outcome = new Promise((resolve) => call.once('status', resolve)).then((status) => {
+    ended = true;
+    return { status, elapsed: process.hrtime.bigint() - startedAt };
+  });
+
+  if (plan.cancelAtBegin) {
+    // Not in this same turn of the event loop: grpc-js 1.14 creates the HTTP/2 stream in a promise
+    // callback after start, and a cancel that lands before that callback is never sent to the
+    // server, which then keeps the call open until its deadline.
+    await nextTurnOfEventLoop();
+    call.cancel();
+  } else {
+    if (plan.method.requestStream) {
+      for (const [index, request] of plan.requests.entries()) {
+        if (ended) break;
+        call.write(request);
+        while (plan.pingPong && !ended && responses.length <= index) {
+          await Promise.race([responded.promise, outcome]);
+        }
+      }
+      call.end();
+    }
+    if (plan.cancelAfterResponses === 0) call.cancel();
+  }
+
+  const { status, elapsed } = await outcome;
+  const [details] = status.metadata.get(STATUS_DETAILS_KEY);
+  return {
+    headers: entriesFromMetadata(headers),
+    responses: responses.map((response) => ({
+      type_url: TYPE_URL_PREFIX + plan.method.outputType,
+      value: plan.method.responseSerialize(response),
+    })),
+    trailers: entriesFromMetadata(status.metadata),
+    status: { code: status.code, message: status.details, details: details ?? Buffer.alloc(0) },
+    elapsed: durationFromNanos(elapsed),
+  };
+}
+
+/** Carries out RunCall requests, keeping one client per target and compression. */
+export class CallRunner {
+  #catalog;
+  #clients = new Map();
+
+  constructor(catalog) {
+    this.#catalog = catalog;
+  }
+
+  /** The RunCallResponse for a RunCallRequest; throws CallDescriptionError when it cannot be made. */
+  async run(request) {
+    const plan = planCall(this.#catalog, request);
+    return observeCall(this.#clientFor(plan), plan);
+  }
+
+  close() {
+    for (const client of this.#clients.values()) client.close();
+    this.#clients.clear();
+  }
+
+  #clientFor({ target, compression }) {
+    const key = `${compression || 'identity'} ${target}`;
+    let client = this.#clients.get(key);
+    if (!client) {
+      const options = CHANNEL_OPTIONS_BY_COMPRESSION.get(compression);
+      try {
+        client = new grpc.Client(target, grpc.credentials.createInsecure(), options);
+      } catch (error) {
+        throw new CallDescriptionError(`target ${target}: ${error.message}`);
+      }
+      this.#clients.set(key, client);
+    }
+    return client;
+  }
+}

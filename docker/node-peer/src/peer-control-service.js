@@ -1,0 +1,58 @@
+// interop.v1.PeerControlService: how the Java suite drives this peer. No test logic lives here:
+// RunCall makes the call it is told to make, GetServerCall reports what the server saw.
+import { createRequire } from 'node:module';
+import grpc from '@grpc/grpc-js';
+import { CallDescriptionError } from './call-runner.js';
+import { durationFromMillis } from './duration.js';
+import { answering } from './handler-adapters.js';
+import { richStatusError } from './rich-status.js';
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(name, from = require) {
+  return from(`${name}/package.json`).version;
+}
+
+/** The DescribeResponse: the libraries actually loaded, not the ones package.json asks for. */
+export function describePeer() {
+  // The protobufjs that serializes the calculator's messages is the one proto-loader loads.
+  const protoLoaderRequire = createRequire(require.resolve('@grpc/proto-loader'));
+  return {
+    language: 'node',
+    grpc_library: `@grpc/grpc-js ${packageVersion('@grpc/grpc-js')}`,
+    protobuf_library: `protobufjs ${packageVersion('protobufjs', protoLoaderRequire)}`,
+    runtime: `Node.js ${process.versions.node}`,
+  };
+}
+
+/** Handlers for interop.v1.PeerControlService, named as grpc-js's addService expects. */
+export function peerControlHandlers({ callRunner, callLog }) {
+  return {
+    describe: answering(async () => describePeer()),
+
+    runCall: answering(async (call) => {
+      try {
+        return await callRunner.run(call.request);
+      } catch (error) {
+        if (error instanceof CallDescriptionError) {
+          throw richStatusError(grpc.status.INVALID_ARGUMENT, error.message);
+        }
+        throw error;
+      }
+    }),
+
+    getServerCall: answering(async (call) => {
+      const { call_id: callId } = call.request;
+      const record = callLog.find(callId);
+      if (!record) throw richStatusError(grpc.status.NOT_FOUND, `no call with id ${callId}`);
+      return {
+        method: record.method,
+        deadline_remaining:
+          record.deadlineRemainingMillis === null
+            ? null
+            : durationFromMillis(record.deadlineRemainingMillis),
+        cancelled: record.cancelled,
+      };
+    }),
+  };
+}

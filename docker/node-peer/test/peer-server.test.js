@@ -1,0 +1,351 @@
+// The peer end to end on loopback: the server's own gRPC surface, and RunCall driving the peer's
+// client against the peer's own server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import grpc from '@grpc/grpc-js';
+import { MethodCatalog } from '../src/method-catalog.js';
+import { PeerServer } from '../src/peer-server.js';
+import { loadProtos } from '../src/protos.js';
+import { decodeRichStatus } from '../src/rich-status.js';
+
+const protos = loadProtos();
+const catalog = new MethodCatalog(protos);
+const api = grpc.loadPackageDefinition(protos);
+const CALCULATOR = 'calculator.v1.CalculatorService';
+
+let server;
+let target;
+let calculator;
+let control;
+let health;
+
+before(async () => {
+  server = new PeerServer({ protos });
+  target = `127.0.0.1:${await server.start(0, '127.0.0.1')}`;
+  const insecure = grpc.credentials.createInsecure();
+  calculator = new api.calculator.v1.CalculatorService(target, insecure);
+  control = new api.interop.v1.PeerControlService(target, insecure);
+  health = new api.grpc.health.v1.Health(target, insecure);
+});
+
+after(async () => {
+  for (const client of [calculator, control, health]) client.close();
+  await server.stop();
+});
+
+/** A unary call as a promise of {response, error, headers, trailers}. */
+function unary(client, name, request, metadata = new grpc.Metadata()) {
+  return new Promise((resolve) => {
+    const observed = {};
+    const call = client[name](request, metadata, (error, response) => {
+      Object.assign(observed, { error, response });
+    });
+    call.on('metadata', (headers) => Object.assign(observed, { headers }));
+    call.on('status', ({ metadata }) => resolve({ ...observed, trailers: metadata }));
+  });
+}
+
+function pack(methodName, request) {
+  const method = catalog.find(`${CALCULATOR}/${methodName}`);
+  return {
+    type_url: `type.googleapis.com/${method.inputType}`,
+    value: method.requestSerialize(request),
+  };
+}
+
+function unpack(methodName, any) {
+  const method = catalog.find(`${CALCULATOR}/${methodName}`);
+  assert.equal(any.type_url, `type.googleapis.com/${method.outputType}`);
+  return method.responseDeserialize(any.value);
+}
+
+/** RunCall against this same server; `requests` are plain request objects. */
+async function runCall(methodName, requests, description = {}) {
+  const { response, error } = await unary(control, 'RunCall', {
+    target,
+    method: `${CALCULATOR}/${methodName}`,
+    requests: requests.map((request) => pack(methodName, request)),
+    timeout: { seconds: 5, nanos: 0 },
+    ...description,
+  });
+  if (error) throw error;
+  return { ...response, responses: response.responses.map((any) => unpack(methodName, any)) };
+}
+
+const int = (value) => ({ integer: String(value) });
+const CALL_ID = 'x-interop-call-id';
+
+describe('the server', () => {
+  test('answers Calculate', async () => {
+    const { response } = await unary(calculator, 'Calculate', {
+      operation: 'OPERATION_DIVIDE',
+      left: int(7),
+      right: int(-2),
+    });
+    assert.equal(response.result.integer, '-3');
+  });
+
+  test('fails with the status repeated in grpc-status-details-bin, with a BadRequest', async () => {
+    const { error } = await unary(calculator, 'Calculate', {
+      operation: 'OPERATION_DIVIDE',
+      left: int(1),
+      right: { real: -0 },
+    });
+    assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(error.details, 'division by zero');
+    assert.deepEqual(decodeRichStatus(error.metadata.get('grpc-status-details-bin')[0]), {
+      code: grpc.status.INVALID_ARGUMENT,
+      message: 'division by zero',
+      details: [
+        {
+          typeUrl: 'type.googleapis.com/google.rpc.BadRequest',
+          value: { fieldViolations: [{ field: 'right', description: 'must not be zero' }] },
+        },
+      ],
+    });
+  });
+
+  test('echoes the test metadata into headers and trailers, also on failure', async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set('x-grpc-test-echo-initial', 'hello');
+    metadata.set('x-grpc-test-echo-trailing-bin', Buffer.from([0, 1, 0xfe]));
+    const { error, headers, trailers } = await unary(
+      calculator,
+      'Calculate',
+      { operation: 'OPERATION_UNSPECIFIED' },
+      metadata,
+    );
+    assert.equal(error.code, grpc.status.INVALID_ARGUMENT);
+    assert.deepEqual(headers.get('x-grpc-test-echo-initial'), ['hello']);
+    assert.deepEqual(trailers.get('x-grpc-test-echo-trailing-bin'), [Buffer.from([0, 1, 0xfe])]);
+  });
+
+  test('reports health', async () => {
+    for (const service of ['', CALCULATOR, 'interop.v1.PeerControlService']) {
+      const { response } = await unary(health, 'Check', { service });
+      assert.equal(response.status, 'SERVING', `health of "${service}"`);
+    }
+  });
+
+  test('lists its services by reflection', async () => {
+    const reflection = new api.grpc.reflection.v1.ServerReflection(
+      target,
+      grpc.credentials.createInsecure(),
+    );
+    const call = reflection.ServerReflectionInfo();
+    call.end({ list_services: '' });
+    const [response] = await call.toArray();
+    reflection.close();
+    assert.deepEqual(response.list_services_response.service.map(({ name }) => name).sort(), [
+      CALCULATOR,
+      'grpc.health.v1.Health',
+      'grpc.reflection.v1.ServerReflection',
+      'grpc.reflection.v1alpha.ServerReflection',
+      'interop.v1.PeerControlService',
+    ]);
+  });
+
+  test('describes itself', async () => {
+    const { response } = await unary(control, 'Describe', {});
+    assert.equal(response.language, 'node');
+    assert.match(response.grpc_library, /^@grpc\/grpc-js \d+\.\d+\.\d+/);
+    assert.match(response.protobuf_library, /^protobufjs \d+\.\d+\.\d+/);
+    assert.equal(response.runtime, `Node.js ${process.versions.node}`);
+  });
+});
+
+describe('RunCall against the peer itself', () => {
+  test('makes a unary call and reports the response', async () => {
+    const observed = await runCall('Calculate', [
+      { operation: 'OPERATION_ADD', left: int('9223372036854775806'), right: int(1) },
+    ]);
+    assert.equal(observed.status.code, grpc.status.OK);
+    assert.equal(observed.responses[0].result.integer, '9223372036854775807');
+  });
+
+  test('reports a failure as an observation, with the details as received', async () => {
+    const observed = await runCall('Calculate', [
+      { operation: 'OPERATION_MULTIPLY', left: int('-9223372036854775808'), right: int(-1) },
+    ]);
+    assert.deepEqual(observed.responses, []);
+    assert.equal(observed.status.code, grpc.status.OUT_OF_RANGE);
+    assert.equal(observed.status.message, 'integer overflow');
+    assert.deepEqual(decodeRichStatus(observed.status.details), {
+      code: grpc.status.OUT_OF_RANGE,
+      message: 'integer overflow',
+      details: [],
+    });
+  });
+
+  test('sends metadata and reports headers and trailers', async () => {
+    const observed = await runCall(
+      'Calculate',
+      [{ operation: 'OPERATION_ADD', left: int(1), right: int(2) }],
+      {
+        metadata: [
+          { key: 'x-grpc-test-echo-initial', text: 'ping' },
+          { key: 'x-grpc-test-echo-trailing-bin', binary: Buffer.from([9, 8, 7]) },
+        ],
+      },
+    );
+    assert.deepEqual(
+      observed.headers
+        .filter(({ key }) => key.startsWith('x-'))
+        .map(({ key, text }) => [key, text]),
+      [['x-grpc-test-echo-initial', 'ping']],
+    );
+    assert.deepEqual(
+      observed.trailers.map(({ key, binary }) => [key, binary]),
+      [['x-grpc-test-echo-trailing-bin', Buffer.from([9, 8, 7])]],
+    );
+  });
+
+  test('streams Factorize', async () => {
+    const observed = await runCall('Factorize', [{ number: '12' }]);
+    assert.equal(observed.status.code, grpc.status.OK);
+    assert.deepEqual(
+      observed.responses.map(({ factor }) => factor),
+      ['2', '2', '3'],
+    );
+  });
+
+  test('cancels after the first response, and the server sees it cancelled', async () => {
+    const observed = await runCall(
+      'Factorize',
+      [{ number: '1024', interval: { seconds: 0, nanos: 50_000_000 } }],
+      {
+        cancel: { after_responses: 1 },
+        metadata: [{ key: CALL_ID, text: 'cancel-after-first' }],
+      },
+    );
+    assert.equal(observed.status.code, grpc.status.CANCELLED);
+    assert.equal(observed.responses.length, 1);
+    const { response } = await unary(control, 'GetServerCall', { call_id: 'cancel-after-first' });
+    assert.equal(response.method, `${CALCULATOR}/Factorize`);
+    assert.equal(response.cancelled, true);
+  });
+
+  test('cancels right after the call starts', async () => {
+    const observed = await runCall('Sum', [{ value: int(1) }], { cancel: { after_begin: true } });
+    assert.equal(observed.status.code, grpc.status.CANCELLED);
+    assert.deepEqual(observed.responses, []);
+  });
+
+  test('applies the timeout as a deadline, which the server sees', async () => {
+    const observed = await runCall(
+      'Factorize',
+      [{ number: '1024', interval: { seconds: 1, nanos: 0 } }],
+      {
+        timeout: { seconds: 0, nanos: 300_000_000 },
+        metadata: [{ key: CALL_ID, text: 'deadline' }],
+      },
+    );
+    assert.equal(observed.status.code, grpc.status.DEADLINE_EXCEEDED);
+    const elapsed = Number(observed.elapsed.seconds) * 1000 + observed.elapsed.nanos / 1e6;
+    assert.ok(elapsed >= 250 && elapsed < 2000, `elapsed ${elapsed} ms`);
+    // The server's deadline timer may fire a moment after the client's.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { response } = await unary(control, 'GetServerCall', { call_id: 'deadline' });
+    const remaining =
+      Number(response.deadline_remaining.seconds) * 1000 + response.deadline_remaining.nanos / 1e6;
+    assert.ok(remaining > 0 && remaining <= 300, `deadline remaining ${remaining} ms`);
+    assert.equal(response.cancelled, true);
+  });
+
+  test('records a call that finished as not cancelled, and answers NOT_FOUND for unknown ids', async () => {
+    await runCall('Statistics', [{ values: [1, 2] }], {
+      metadata: [{ key: CALL_ID, text: 'finished' }],
+    });
+    const { response } = await unary(control, 'GetServerCall', { call_id: 'finished' });
+    assert.deepEqual(
+      {
+        method: response.method,
+        cancelled: response.cancelled,
+        deadline: response.deadline_remaining !== null,
+      },
+      { method: `${CALCULATOR}/Statistics`, cancelled: false, deadline: true },
+    );
+    const { error } = await unary(control, 'GetServerCall', { call_id: 'nobody' });
+    assert.equal(error.code, grpc.status.NOT_FOUND);
+    assert.equal(error.details, 'no call with id nobody');
+  });
+
+  test('sums a gzip-compressed client stream', async () => {
+    const observed = await runCall(
+      'Sum',
+      [{ value: int(1) }, { value: { real: 0.5 } }, { value: int(2) }],
+      {
+        compression: 'gzip',
+      },
+    );
+    assert.equal(observed.status.code, grpc.status.OK);
+    assert.deepEqual(observed.responses[0].count, '3');
+    assert.equal(observed.responses[0].sum.real, 3.5);
+  });
+
+  test('ends Sum at a missing value', async () => {
+    const observed = await runCall('Sum', [{ value: int(1) }, {}, { value: int(2) }]);
+    assert.equal(observed.status.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(observed.status.message, 'value is required');
+  });
+
+  test('plays ping-pong on RunningAverage', async () => {
+    const observed = await runCall('RunningAverage', [{ value: 1 }, { value: 2 }, { value: 6 }], {
+      ping_pong: true,
+    });
+    assert.equal(observed.status.code, grpc.status.OK);
+    assert.deepEqual(
+      observed.responses.map(({ count, average }) => [count, average]),
+      [
+        ['1', 1],
+        ['2', 1.5],
+        ['3', 3],
+      ],
+    );
+  });
+
+  test('refuses descriptions it cannot carry out, and keeps serving', async () => {
+    const refusals = [
+      [{ method: '' }, 'unknown method ""'],
+      [
+        { method: 'calculator.v1.CalculatorService/Nothing' },
+        'unknown method calculator.v1.CalculatorService/Nothing',
+      ],
+      [{ timeout: null }, 'timeout is required'],
+      [{ compression: 'br' }, 'unknown compression "br" (expected "", "identity" or "gzip")'],
+      [{ requests: [] }, `${CALCULATOR}/Calculate takes exactly one request, got 0`],
+      [
+        { requests: [pack('Sum', { value: int(1) })] },
+        `request 0: type_url "type.googleapis.com/calculator.v1.SumRequest" is not calculator.v1.CalculateRequest, the input of ${CALCULATOR}/Calculate`,
+      ],
+      [
+        {
+          requests: [
+            {
+              type_url: 'type.googleapis.com/calculator.v1.CalculateRequest',
+              value: Buffer.from([0xff]),
+            },
+          ],
+        },
+        /^request 0: does not parse as calculator.v1.CalculateRequest: /,
+      ],
+      [{ metadata: [{ key: 'Bad Key', text: 'x' }] }, /^metadata entry 0 \(Bad Key\): /],
+    ];
+    for (const [description, message] of refusals) {
+      const { error } = await unary(control, 'RunCall', {
+        target,
+        method: `${CALCULATOR}/Calculate`,
+        requests: [pack('Calculate', { operation: 'OPERATION_ADD', left: int(1), right: int(1) })],
+        timeout: { seconds: 1, nanos: 0 },
+        ...description,
+      });
+      assert.equal(error?.code, grpc.status.INVALID_ARGUMENT, JSON.stringify(description));
+      if (typeof message === 'string') assert.equal(error.details, message);
+      else assert.match(error.details, message);
+    }
+    const observed = await runCall('Calculate', [
+      { operation: 'OPERATION_ADD', left: int(1), right: int(1) },
+    ]);
+    assert.equal(observed.responses[0].result.integer, '2');
+  });
+});
