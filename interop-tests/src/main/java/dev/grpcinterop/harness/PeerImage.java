@@ -15,7 +15,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 
 /**
  * A peer's image, built from its folder with the repository root as build context, so that it can
@@ -90,15 +89,7 @@ public final class PeerImage {
     } else {
       log.info("{} peer: building image {} from {} files", peer, name, files.size());
       long start = System.nanoTime();
-      var build =
-          new ImageFromDockerfile(name, false).withDockerfilePath(folder(peer) + "/Dockerfile");
-      files.forEach((contextPath, file) -> build.withFileFromPath(contextPath, file));
-      buildArgs.forEach(build::withBuildArg);
-      try {
-        build.get();
-      } catch (RuntimeException failed) {
-        throw new PeerImageBuildException(peer, failed);
-      }
+      new ImageBuild(peer, name, folder(peer) + "/Dockerfile", files, buildArgs).run();
       log.info("{} peer: built {} in {} s", peer, name, (System.nanoTime() - start) / 1_000_000_000);
     }
     resolved = name;

@@ -14,6 +14,7 @@ import dev.grpcinterop.harness.DockerPreflight;
 import dev.grpcinterop.harness.Outcome;
 import dev.grpcinterop.harness.PeerContainer;
 import dev.grpcinterop.harness.PeerImage;
+import dev.grpcinterop.harness.ReflectionListing;
 import dev.grpcinterop.harness.Repository;
 import dev.grpcinterop.harness.Scenario;
 import dev.grpcinterop.interop.v1.DescribeRequest;
@@ -140,6 +141,16 @@ class PeerInteropIT {
                       .isEqualTo(ServingStatus.SERVING);
                 }
               }));
+      checks.add(
+          dynamicTest(
+              peer.peer() + " :: reflection_lists_services",
+              () ->
+                  assertThat(ReflectionListing.services(peer.channel()))
+                      .as("services the %s peer lists through server reflection", peer.peer())
+                      .contains(
+                          "calculator.v1.CalculatorService",
+                          "interop.v1.PeerControlService",
+                          "grpc.health.v1.Health")));
       checks.add(
           dynamicTest(
               peer.peer() + " :: describe",

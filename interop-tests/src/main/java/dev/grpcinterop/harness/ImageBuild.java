@@ -1,0 +1,116 @@
+package dev.grpcinterop.harness;
+
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.model.BuildResponseItem;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+
+/**
+ * One {@code docker build} through the Docker API, which keeps the build's own output: its steps go
+ * to the log as they run, and when it fails, its last lines go into the error, so that a proto that
+ * does not compile reads as protoc's message, not as a time-out.
+ */
+final class ImageBuild {
+  private static final int TAIL_LINES = 40;
+
+  private final String peer;
+  private final String name;
+  private final String dockerfile;
+  private final SortedMap<String, Path> files;
+  private final Map<String, String> buildArgs;
+  private final Logger log;
+  private final Deque<String> tail = new ArrayDeque<>();
+
+  ImageBuild(
+      String peer, String name, String dockerfile, SortedMap<String, Path> files, Map<String, String> buildArgs) {
+    this.peer = peer;
+    this.name = name;
+    this.dockerfile = dockerfile;
+    this.files = files;
+    this.buildArgs = buildArgs;
+    this.log = LoggerFactory.getLogger("build." + peer + "-image");
+  }
+
+  void run() {
+    var build =
+        DockerClientFactory.instance()
+            .client()
+            .buildImageCmd(new ByteArrayInputStream(context()))
+            .withDockerfilePath(dockerfile)
+            .withTags(Set.of(name))
+            .withRemove(true);
+    buildArgs.forEach(build::withBuildArg);
+    try {
+      build.exec(new Output()).awaitImageId();
+    } catch (DockerClientException | IllegalStateException failed) {
+      throw new PeerImageBuildException(peer, dockerfile, String.join("\n", tail), failed);
+    }
+  }
+
+  /** The build context as a tar archive: the sizes here (a jar at most) fit in memory. */
+  private byte[] context() {
+    var bytes = new ByteArrayOutputStream();
+    try (var tar = new TarArchiveOutputStream(bytes)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      for (Map.Entry<String, Path> file : files.entrySet()) {
+        var entry = new TarArchiveEntry(file.getValue().toFile(), file.getKey());
+        // Fixed times keep the context, and so Docker's layer cache, independent of checkouts.
+        entry.setModTime(0);
+        tar.putArchiveEntry(entry);
+        Files.copy(file.getValue(), tar);
+        tar.closeArchiveEntry();
+      }
+      tar.finish();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pack the " + peer + " peer's build context", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private final class Output extends BuildImageResultCallback {
+    @Override
+    public void onNext(BuildResponseItem item) {
+      super.onNext(item);
+      if (item.getStream() != null) {
+        for (String line : item.getStream().split("\n")) {
+          if (line.isBlank()) {
+            continue;
+          }
+          remember(line);
+          if (line.startsWith("Step ")) {
+            log.info(line);
+          } else {
+            log.debug(line);
+          }
+        }
+      }
+      if (item.isErrorIndicated() && item.getErrorDetail() != null) {
+        remember(item.getErrorDetail().getMessage());
+      }
+    }
+
+    private void remember(String line) {
+      synchronized (tail) {
+        if (tail.size() == TAIL_LINES) {
+          tail.removeFirst();
+        }
+        tail.addLast(line);
+      }
+    }
+  }
+}
