@@ -49,12 +49,12 @@ public record Outcome(
     List<String> echoed = new ArrayList<>();
     for (MetadataEntry entry : observed.getHeadersList()) {
       if (entry.getKey().startsWith("x-grpc-test-echo")) {
-        echoed.add("header " + TextFormat.shortDebugString(entry));
+        echoed.add("header " + printer().printToString(entry));
       }
     }
     for (MetadataEntry entry : observed.getTrailersList()) {
       if (entry.getKey().startsWith("x-grpc-test-echo")) {
-        echoed.add("trailer " + TextFormat.shortDebugString(entry));
+        echoed.add("trailer " + printer().printToString(entry));
       }
     }
     return new Outcome(responses, status, details, echoed);
@@ -69,13 +69,13 @@ public record Outcome(
       Message message =
           com.google.protobuf.DynamicMessage.parseFrom(descriptor, any.getValue());
       // Text form compares NaN payloads alike and shows a person exactly what differed.
-      return descriptor.getName() + " {" + printer().shortDebugString(message) + "}";
+      return descriptor.getName() + " {" + printer().printToString(message) + "}";
     } catch (InvalidProtocolBufferException malformed) {
       return "malformed " + any.getTypeUrl() + ": " + malformed.getMessage();
     }
   }
 
   private static TextFormat.Printer printer() {
-    return TextFormat.printer().usingTypeRegistry(TYPES);
+    return TextFormat.printer().emittingSingleLine(true).usingTypeRegistry(TYPES);
   }
 }
