@@ -8,6 +8,7 @@ import com.google.protobuf.util.Durations;
 import dev.grpcinterop.calculator.v1.CalculatorServiceGrpc;
 import dev.grpcinterop.interop.v1.CallStatus;
 import dev.grpcinterop.interop.v1.MetadataEntry;
+import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 import io.grpc.CallOptions;
@@ -45,7 +46,11 @@ public final class CallRunner {
 
   /** @param channels the channel to use for a target, "host:port" */
   public CallRunner(Function<String, Channel> channels) {
-    this(channels, List.of(CalculatorServiceGrpc.getServiceDescriptor()));
+    this(
+        channels,
+        List.of(
+            CalculatorServiceGrpc.getServiceDescriptor(),
+            PeerControlServiceGrpc.getServiceDescriptor()));
   }
 
   public CallRunner(Function<String, Channel> channels, List<ServiceDescriptor> services) {
@@ -62,19 +67,74 @@ public final class CallRunner {
    * out. A call that fails is an observation, returned like any other.
    */
   public RunCallResponse run(RunCallRequest request) throws InterruptedException {
-    @SuppressWarnings("unchecked")
-    MethodDescriptor<Object, Object> method =
-        (MethodDescriptor<Object, Object>) methods.get(request.getMethod());
-    if (method == null) {
-      throw invalid("unknown method \"" + request.getMethod() + "\"");
+    return prepare(request).start().await();
+  }
+
+  /**
+   * Starts every call before awaiting any, on the channel of each target, so that calls to one
+   * target are multiplexed on one connection; refuses the batch if any description is invalid.
+   */
+  public List<RunCallResponse> runAll(List<RunCallRequest> requests) throws InterruptedException {
+    List<Prepared> prepared = new ArrayList<>();
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        prepared.add(prepare(requests.get(i)));
+      } catch (StatusRuntimeException refused) {
+        throw invalid("call " + i + ": " + refused.getStatus().getDescription());
+      }
     }
+    List<Observation> started = new ArrayList<>();
+    for (Prepared call : prepared) {
+      started.add(call.start());
+    }
+    List<RunCallResponse> results = new ArrayList<>();
+    for (Observation call : started) {
+      results.add(call.await());
+    }
+    return results;
+  }
+
+  /** A call whose description was checked, ready to start. */
+  private record Prepared(
+      Channel channel,
+      MethodDescriptor<Object, Object> method,
+      CallOptions options,
+      RunCallRequest request,
+      List<Object> messages,
+      Metadata metadata) {
+    Observation start() throws InterruptedException {
+      var observation = new Observation(channel.newCall(method, options), request);
+      observation.start(messages, metadata);
+      return observation;
+    }
+  }
+
+  private Prepared prepare(RunCallRequest request) {
     if (!request.hasTimeout() || Durations.toNanos(request.getTimeout()) <= 0) {
       throw invalid("timeout is required");
     }
-    List<Object> messages = parseRequests(method, request.getRequestsList());
-    if (method.getType().clientSendsOneMessage() && messages.size() != 1) {
-      throw invalid(
-          request.getMethod() + " takes exactly one request, not " + messages.size());
+    MethodDescriptor<Object, Object> method;
+    List<Object> messages;
+    if (request.getRaw()) {
+      if (request.getMethod().isEmpty()) {
+        throw invalid("unknown method \"\"");
+      }
+      method = rawMethod(request.getMethod());
+      messages = new ArrayList<>();
+      for (Any any : request.getRequestsList()) {
+        messages.add(any.getValue().toByteArray());
+      }
+    } else {
+      @SuppressWarnings("unchecked")
+      var known = (MethodDescriptor<Object, Object>) methods.get(request.getMethod());
+      if (known == null) {
+        throw invalid("unknown method \"" + request.getMethod() + "\"");
+      }
+      method = known;
+      messages = parseRequests(method, request.getRequestsList());
+      if (method.getType().clientSendsOneMessage() && messages.size() != 1) {
+        throw invalid(request.getMethod() + " takes exactly one request, not " + messages.size());
+      }
     }
     Metadata metadata = toMetadata(request.getMetadataList());
     CallOptions options =
@@ -85,15 +145,47 @@ public final class CallRunner {
       case "gzip" -> options = options.withCompression("gzip");
       default -> throw invalid("unknown compression \"" + request.getCompression() + "\"");
     }
-    Channel channel = channels.apply(request.getTarget());
-    return new Observation(channel.newCall(method, options), request).run(messages, metadata);
+    if (request.getTarget().isEmpty()) {
+      throw invalid("target is required");
+    }
+    return new Prepared(
+        channels.apply(request.getTarget()), method, options, request, messages, metadata);
+  }
+
+  /** Any path, as a bidirectional stream of bytes: what every gRPC call is on the wire. */
+  private static MethodDescriptor<Object, Object> rawMethod(String path) {
+    return MethodDescriptor.<Object, Object>newBuilder()
+        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+        .setFullMethodName(path)
+        .setRequestMarshaller(RawBytes.INSTANCE)
+        .setResponseMarshaller(RawBytes.INSTANCE)
+        .build();
+  }
+
+  /** Passes bytes through untouched, so that the peer on the other side alone parses them. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<Object> {
+    INSTANCE;
+
+    @Override
+    public java.io.InputStream stream(Object bytes) {
+      return new java.io.ByteArrayInputStream((byte[]) bytes);
+    }
+
+    @Override
+    public Object parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw Status.INTERNAL.withDescription("cannot read a response").withCause(e).asRuntimeException();
+      }
+    }
   }
 
   /** Follows one call from start to status, on behalf of {@link #run}. */
   private static final class Observation extends ClientCall.Listener<Object> {
     private final ClientCall<Object, Object> call;
     private final RunCallRequest request;
-    private final long startNanos = System.nanoTime();
+    private long startNanos;
     private final RunCallResponse.Builder report = RunCallResponse.newBuilder();
     private final LinkedBlockingQueue<Object> arrivals = new LinkedBlockingQueue<>();
     private final CompletableFuture<RunCallResponse> closed = new CompletableFuture<>();
@@ -104,16 +196,24 @@ public final class CallRunner {
       this.request = request;
     }
 
-    RunCallResponse run(List<Object> messages, Metadata metadata) throws InterruptedException {
+    /** Starts the call and sends its requests; in ping-pong, that waits for each answer. */
+    void start(List<Object> messages, Metadata metadata) throws InterruptedException {
+      startNanos = System.nanoTime();
       synchronized (call) {
         call.start(this, metadata);
         call.request(Integer.MAX_VALUE);
       }
       if (request.getCancel().getAfterBegin()) {
         cancel("after_begin");
-      } else {
-        send(messages);
+        return;
       }
+      send(messages);
+      if (request.getCancel().hasAfterResponses() && request.getCancel().getAfterResponses() == 0) {
+        cancel("after_responses=0");
+      }
+    }
+
+    RunCallResponse await() throws InterruptedException {
       long waitMillis = Durations.toMillis(request.getTimeout()) + GRACE_MILLIS;
       try {
         return closed.get(waitMillis, TimeUnit.MILLISECONDS);
@@ -166,11 +266,14 @@ public final class CallRunner {
     @Override
     public void onMessage(Object message) {
       synchronized (report) {
-        report.addResponses(Any.pack((Message) message));
+        report.addResponses(
+            message instanceof byte[] raw
+                ? Any.newBuilder().setValue(ByteString.copyFrom(raw)).build()
+                : Any.pack((Message) message));
       }
       arrivals.add(message);
       received++;
-      if (request.getCancel().getAfterResponses() > 0
+      if (request.getCancel().hasAfterResponses()
           && received == request.getCancel().getAfterResponses()) {
         cancel("after_responses=" + received);
       }

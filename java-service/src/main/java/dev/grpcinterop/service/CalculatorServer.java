@@ -54,7 +54,10 @@ public final class CalculatorServer implements Callable<Integer> {
     for (BindableService service : services) {
       builder.addService(
           ServerInterceptors.intercept(
-              service, new MetadataEchoInterceptor(), ServerCallLog.shared().interceptor()));
+              service,
+              new MetadataEchoInterceptor(),
+              new ResponseCompressionInterceptor(),
+              ServerCallLog.shared().interceptor()));
       health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     server =

@@ -4,11 +4,15 @@ import com.google.protobuf.RuntimeVersion;
 import dev.grpcinterop.client.CallRunner;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
+import dev.grpcinterop.interop.v1.EchoStatusRequest;
+import dev.grpcinterop.interop.v1.EchoStatusResponse;
 import dev.grpcinterop.interop.v1.GetServerCallRequest;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
+import dev.grpcinterop.interop.v1.RunCallsRequest;
+import dev.grpcinterop.interop.v1.RunCallsResponse;
 import io.grpc.Channel;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -72,6 +76,31 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
   }
 
   @Override
+  public void runCalls(RunCallsRequest request, StreamObserver<RunCallsResponse> responses) {
+    try {
+      responses.onNext(
+          RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
+      responses.onCompleted();
+    } catch (StatusRuntimeException refused) {
+      responses.onError(refused);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      responses.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
+    }
+  }
+
+  @Override
+  public void echoStatus(EchoStatusRequest request, StreamObserver<EchoStatusResponse> responses) {
+    if (request.getCode() == 0) {
+      responses.onNext(EchoStatusResponse.getDefaultInstance());
+      responses.onCompleted();
+      return;
+    }
+    responses.onError(
+        Status.fromCodeValue(request.getCode()).withDescription(request.getMessage()).asRuntimeException());
+  }
+
+  @Override
   public void getServerCall(
       GetServerCallRequest request, StreamObserver<GetServerCallResponse> responses) {
     callLog
@@ -90,7 +119,12 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   private ManagedChannel channelTo(String target) {
     return channels.computeIfAbsent(
-        target, t -> Grpc.newChannelBuilder(t, InsecureChannelCredentials.create()).build());
+        target,
+        t ->
+            Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
+                // Reports of large calls travel back inside RunCall's own response.
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build());
   }
 
   @Override

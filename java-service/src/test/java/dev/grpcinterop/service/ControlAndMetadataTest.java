@@ -165,6 +165,78 @@ class ControlAndMetadataTest {
   }
 
   @Test
+  void rawCallsReachAnyPathWithUntouchedBytes() throws Exception {
+    var unknownMethod =
+        control.runCall(call("calculator.v1.CalculatorService/Nope").setRaw(true).addRequests(Any.getDefaultInstance()).build());
+    assertThat(unknownMethod.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
+
+    byte[] withUnknownField =
+        com.google.common.primitives.Bytes.concat(
+            add(40, 2).toByteArray(), new byte[] {(byte) 0x98, 0x06, 0x07}); // field 99, varint 7
+    var answered =
+        control.runCall(
+            call(CALCULATE).setRaw(true)
+                .addRequests(Any.newBuilder().setValue(ByteString.copyFrom(withUnknownField)))
+                .build());
+    assertThat(answered.getStatus().getCode()).isZero();
+    assertThat(CalculateResponse.parseFrom(answered.getResponses(0).getValue()).getResult())
+        .isEqualTo(CalculatorClient.integer(42));
+    assertThat(answered.getResponses(0).getTypeUrl()).isEmpty();
+  }
+
+  @Test
+  void runCallsMultiplexesEveryCallAtOnce() {
+    var batch = dev.grpcinterop.interop.v1.RunCallsRequest.newBuilder();
+    for (int i = 0; i < 60; i++) {
+      batch.addCalls(
+          i % 2 == 0
+              ? call(CALCULATE, add(i, 1)).build()
+              : call(FACTORIZE, FactorizeRequest.newBuilder().setNumber(12).build()).build());
+    }
+    var results = control.runCalls(batch.build()).getResultsList();
+    assertThat(results).hasSize(60);
+    for (int i = 0; i < 60; i++) {
+      assertThat(results.get(i).getStatus().getCode()).isZero();
+      assertThat(results.get(i).getResponsesCount()).isEqualTo(i % 2 == 0 ? 1 : 3);
+    }
+    var refused =
+        catchThrowableOfType(
+            StatusRuntimeException.class,
+            () -> control.runCalls(batch.setCalls(7, call(CALCULATE, add(1, 1)).clearTimeout()).build()));
+    assertThat(refused.getStatus().getDescription()).isEqualTo("call 7: timeout is required");
+  }
+
+  @Test
+  void echoStatusEndsTheCallWithExactlyTheMessageAsked() {
+    String special = "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
+    var observed =
+        control.runCall(
+            call(
+                    "interop.v1.PeerControlService/EchoStatus",
+                    dev.grpcinterop.interop.v1.EchoStatusRequest.newBuilder()
+                        .setCode(2)
+                        .setMessage(special)
+                        .build())
+                .build());
+    assertThat(observed.getStatus().getCode()).isEqualTo(2);
+    assertThat(observed.getStatus().getMessage()).isEqualTo(special);
+  }
+
+  @Test
+  void compressesResponsesWhenAsked() {
+    var observed =
+        control.runCall(
+            call(CALCULATE, add(1, 2)).addMetadata(
+                MetadataEntry.newBuilder().setKey("x-interop-response-compression").setText("gzip")).build());
+    assertThat(observed.getStatus().getCode()).isZero();
+    var unknown =
+        control.runCall(
+            call(CALCULATE, add(1, 2)).addMetadata(
+                MetadataEntry.newBuilder().setKey("x-interop-response-compression").setText("zstd")).build());
+    assertThat(unknown.getStatus().getMessage()).isEqualTo("unknown response compression \"zstd\"; use gzip or identity");
+  }
+
+  @Test
   void unknownServerCallIsNotFound() {
     var failure =
         catchThrowableOfType(

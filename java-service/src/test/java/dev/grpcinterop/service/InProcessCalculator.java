@@ -27,7 +27,10 @@ final class InProcessCalculator implements AutoCloseable {
         InProcessServerBuilder.forName(name)
             .addService(
                 ServerInterceptors.intercept(
-                    new CalculatorService(pacer), new MetadataEchoInterceptor(), callLog.interceptor()))
+                    new CalculatorService(pacer),
+                    new MetadataEchoInterceptor(),
+                    new ResponseCompressionInterceptor(),
+                    callLog.interceptor()))
             .addService(ServerInterceptors.intercept(control, new MetadataEchoInterceptor()))
             .build()
             .start();
