@@ -37,6 +37,14 @@ public final class PeerImage {
     this.root = root;
   }
 
+  /** The image a peer's manifest describes: its folder, proto/, the extra CAs, and its own inputs. */
+  public static PeerImage of(PeerManifest manifest, Path root) {
+    var image = of(manifest.name(), root);
+    manifest.buildInputs().forEach((contextPath, source) -> image.withInput(contextPath, root.resolve(source)));
+    manifest.buildArgs().forEach(image::withBuildArg);
+    return image;
+  }
+
   /**
    * The image of {@code docker/<peer>-peer/}, with {@code proto/} and the extra CA certificates
    * ({@code INTEROP_EXTRA_CA_DIR}, or {@code docker/extra-ca/}) as further inputs.

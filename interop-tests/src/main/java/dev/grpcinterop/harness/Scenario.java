@@ -60,6 +60,23 @@ public record Scenario(String name, RunCallRequest call, boolean contractMessage
       return this;
     }
 
+    /** Sends the requests' bytes untouched, to any path: see RunCallRequest.raw. */
+    public Builder raw() {
+      call.setRaw(true);
+      return this;
+    }
+
+    /** A raw request of exactly these bytes, valid or not. */
+    public Builder requestBytes(byte[] bytes) {
+      call.addRequests(Any.newBuilder().setValue(com.google.protobuf.ByteString.copyFrom(bytes)));
+      return this;
+    }
+
+    public Builder rawRepeat(int times) {
+      call.setRawRepeat(times);
+      return this;
+    }
+
     public Builder gzip() {
       call.setCompression("gzip");
       return this;

@@ -1,0 +1,15 @@
+package dev.grpcinterop.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A case that is one call and its expected outcome: the commonest kind, pure data. */
+record CallCase(String name, String group, Scenario scenario, Outcome expected) implements InteropCase {
+  @Override
+  public void run(Pair pair) {
+    Outcome observed = Outcome.observed(pair.call(scenario.call()), scenario.contractMessage());
+    assertThat(observed)
+        .as("%s :: %s: what the %s client observed calling the %s server", pair.name(), name,
+            pair.client().peer(), pair.server().peer())
+        .isEqualTo(expected);
+  }
+}

@@ -1,0 +1,150 @@
+package dev.grpcinterop.harness;
+
+import dev.grpcinterop.harness.CaseResult.Verdict;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.Network;
+
+/**
+ * Every peer started once, on one network, each reachable by its name; and every case run on every
+ * client × server pair. Whoever starts it closes it, which stops every container.
+ */
+public final class InteropMatrix implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InteropMatrix.class);
+  /** Cases mostly wait on the network and on paced streams, so more threads than cores pay off. */
+  private static final int PARALLELISM = 8;
+  /**
+   * Every call a case makes carries a deadline, so cases end by themselves; this only bounds the
+   * whole run should a library ignore its deadlines.
+   */
+  private static final Duration RUN_LIMIT = Duration.ofMinutes(20);
+
+  private final List<PeerManifest> peers;
+  private final Map<String, PeerContainer> containers = new LinkedHashMap<>();
+  private final Network network = Network.newNetwork();
+  private final KnownFailures knownFailures;
+
+  private InteropMatrix(List<PeerManifest> peers) {
+    this.peers = peers;
+    this.knownFailures = new KnownFailures(peers);
+  }
+
+  /** Builds (or reuses) every peer's image and starts its container. */
+  public static InteropMatrix start(Path root, List<PeerManifest> peers) {
+    var matrix = new InteropMatrix(peers);
+    try {
+      for (PeerManifest peer : peers) {
+        var container = new PeerContainer(PeerImage.of(peer, root)).onNetwork(matrix.network, peer.name());
+        matrix.containers.put(peer.name(), container);
+        container.start();
+      }
+    } catch (RuntimeException failed) {
+      matrix.close();
+      throw failed;
+    }
+    return matrix;
+  }
+
+  public List<PeerManifest> peers() {
+    return peers;
+  }
+
+  /** Runs every case on every pair, concurrently, and says how each went. */
+  public List<CaseResult> run(List<InteropCase> cases) throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
+    try {
+      List<Future<CaseResult>> pending = new ArrayList<>();
+      for (PeerContainer client : containers.values()) {
+        for (PeerContainer server : containers.values()) {
+          var pair = new Pair(client, server);
+          for (InteropCase interopCase : cases) {
+            pending.add(pool.submit(() -> runOne(pair, interopCase)));
+          }
+        }
+      }
+      long giveUpAt = System.nanoTime() + RUN_LIMIT.toNanos();
+      List<CaseResult> results = new ArrayList<>();
+      for (Future<CaseResult> result : pending) {
+        try {
+          results.add(result.get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          throw new IllegalStateException(
+              "the matrix did not finish within " + RUN_LIMIT.toMinutes() + " min: " + e, e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private CaseResult runOne(Pair pair, InteropCase interopCase) {
+    String client = pair.client().peer();
+    String server = pair.server().peer();
+    long start = System.nanoTime();
+    String failure = null;
+    try {
+      interopCase.run(pair);
+    } catch (AssertionError | Exception e) {
+      failure = describe(e);
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    var known = knownFailures.match(client, server, interopCase.name());
+    Verdict verdict;
+    String detail;
+    if (known.isPresent() && failure != null) {
+      verdict = Verdict.KNOWN_FAILURE;
+      detail = "known failure (" + known.get().source() + ", in docker/" + known.get().peer()
+          + "-peer/peer.yaml): " + known.get().reason() + "\n\n" + failure;
+    } else if (known.isPresent()) {
+      verdict = Verdict.FAILED;
+      detail = "listed as a known failure in docker/" + known.get().peer() + "-peer/peer.yaml ("
+          + known.get().source() + ": " + known.get().reason() + "), but it passed: remove that entry"
+          + " so that the list stays true.";
+    } else if (failure != null) {
+      verdict = Verdict.FAILED;
+      detail = failure;
+    } else {
+      verdict = Verdict.PASSED;
+      detail = "";
+    }
+    if (verdict == Verdict.FAILED) {
+      log.warn("{} failed: {}", CaseResult.fullName(client, server, interopCase.name()), detail);
+    }
+    return new CaseResult(client, server, interopCase.name(), interopCase.group(), verdict, millis, detail);
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure instanceof AssertionError) {
+      return failure.getMessage();
+    }
+    if (failure instanceof io.grpc.StatusRuntimeException status) {
+      return "the control service call failed: " + status.getStatus()
+          + " (the peer refused or could not carry out the description; see its log)";
+    }
+    return failure.toString();
+  }
+
+  /** Every container's log so far, by peer, for the report. */
+  public Map<String, String> logs() {
+    Map<String, String> logs = new LinkedHashMap<>();
+    containers.forEach((name, container) -> logs.put(name, container.isRunning() ? container.getLogs() : "(not running)"));
+    return logs;
+  }
+
+  @Override
+  public void close() {
+    containers.values().forEach(PeerContainer::stop);
+    network.close();
+  }
+}

@@ -1,0 +1,83 @@
+package dev.grpcinterop.interop;
+
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import dev.grpcinterop.harness.CaseCatalog;
+import dev.grpcinterop.harness.CaseResult;
+import dev.grpcinterop.harness.DockerPreflight;
+import dev.grpcinterop.harness.InteropMatrix;
+import dev.grpcinterop.harness.InteropReport;
+import dev.grpcinterop.harness.PeerManifest;
+import dev.grpcinterop.harness.Peers;
+import dev.grpcinterop.harness.Repository;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.AssertionFailedError;
+
+/**
+ * The product's main job: every case of the catalog on every client × server pair of peers, each
+ * reported as its own test ("python → node :: special_status_message") and in the matrix report.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class InteropMatrixIT {
+  private static final Path REPORT = Path.of("target/interop-report");
+
+  private InteropMatrix matrix;
+  private List<CaseResult> results = List.of();
+  private long wallMillis;
+
+  @BeforeAll
+  void runTheMatrix() throws Exception {
+    DockerPreflight.requireDocker();
+    List<PeerManifest> peers = Peers.discover(Repository.root());
+    matrix = InteropMatrix.start(Repository.root(), peers);
+    long start = System.nanoTime();
+    results = matrix.run(CaseCatalog.all());
+    wallMillis = (System.nanoTime() - start) / 1_000_000;
+  }
+
+  @AfterAll
+  void reportAndStop() throws Exception {
+    if (matrix == null) {
+      return;
+    }
+    try {
+      var report =
+          new InteropReport(matrix.peers().stream().map(PeerManifest::name).toList(), results, wallMillis);
+      report.write(REPORT, matrix.logs());
+      System.out.println(report.text());
+    } finally {
+      matrix.close();
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicNode> everyClientAgainstEveryServer() {
+    return results.stream()
+        .map(r -> r.client() + " → " + r.server())
+        .distinct()
+        .map(
+            pair ->
+                dynamicContainer(
+                    pair,
+                    results.stream()
+                        .filter(r -> (r.client() + " → " + r.server()).equals(pair))
+                        .map(r -> dynamicTest(r.fullName(), () -> verify(r)))));
+  }
+
+  /** A known failure passes here, with its reason in the report; a failure fails. */
+  private static void verify(CaseResult result) {
+    if (result.verdict() == CaseResult.Verdict.FAILED) {
+      throw new AssertionFailedError(
+          result.fullName() + " failed:\n" + result.detail()
+              + "\n(peer logs: interop-tests/target/interop-report/logs/)");
+    }
+  }
+}
