@@ -68,7 +68,7 @@ public final class InteropReport {
 
   /** The matrix as text, for the end of the Maven output. */
   public String text() {
-    int width = Math.max(14, peers.stream().mapToInt(String::length).max().orElse(0) + 2);
+    int width = Math.max(18, peers.stream().mapToInt(String::length).max().orElse(0) + 2);
     StringBuilder out = new StringBuilder();
     out.append(String.format("%nInterop matrix: %d pairs, %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
         peers.size() * peers.size(), results.size(), wallMillis / 1000.0,
