@@ -1,7 +1,8 @@
-// RunCall's client: makes any call of the loaded protos with grpc-js's generic client, as an
-// interop.v1.RunCallRequest describes it, and reports what the client observed. It knows no
-// method by name: the method catalog gives the path, the streaming kind and the serializers, so
-// protobufjs encodes the requests and decodes the responses as for any grpc-js client.
+// RunCall's and RunCalls' client: makes any call of the loaded protos with grpc-js's generic
+// client, as an interop.v1.RunCallRequest describes it, and reports what the client observed. It
+// knows no method by name: the method catalog gives the path, the streaming kind and the
+// serializers, so protobufjs encodes the requests and decodes the responses as for any grpc-js
+// client. A raw call skips the catalog and sends the bytes it is given to any path.
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import grpc from '@grpc/grpc-js';
 import { durationFromNanos, durationToMillis } from './duration.js';
@@ -10,12 +11,19 @@ import { STATUS_DETAILS_KEY } from './rich-status.js';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
+// The server keeps gRPC's default 4 MiB limit on what it receives; the client takes up to 64 MiB,
+// so that a large response reaches the suite, which alone judges sizes.
+const CLIENT_OPTIONS = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
+
 // grpc-js compresses requests per channel ('grpc.default_compression_algorithm'), not per call,
 // so each compression gets its own client (and channel) per target.
 const CHANNEL_OPTIONS_BY_COMPRESSION = new Map([
-  ['', {}],
-  ['identity', {}],
-  ['gzip', { 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip }],
+  ['', CLIENT_OPTIONS],
+  ['identity', CLIENT_OPTIONS],
+  [
+    'gzip',
+    { ...CLIENT_OPTIONS, 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip },
+  ],
 ]);
 
 /** A RunCallRequest that cannot be carried out; RunCall answers it with INVALID_ARGUMENT. */
@@ -43,9 +51,46 @@ function decodeRequest(method, { type_url: typeUrl, value }, index) {
   }
 }
 
+const asBytes = (bytes) => bytes;
+
+/**
+ * Any path as a bidirectional stream of bytes, which is what every gRPC call is on the wire: the
+ * server alone parses the requests, whatever method it finds (or does not find) at that path.
+ */
+function rawMethod(name) {
+  return {
+    name,
+    path: `/${name}`,
+    requestStream: true,
+    responseStream: true,
+    requestSerialize: asBytes,
+    responseDeserialize: asBytes,
+  };
+}
+
+/** The requests to send and how to report each response, for a known method or a raw call. */
+function messagesOf(method, request) {
+  if (request.raw) {
+    // raw_repeat concatenates the bytes into one message: protobuf merges concatenated messages.
+    const times = Math.max(1, request.raw_repeat || 0);
+    return {
+      requests: request.requests.map(({ value }) => Buffer.concat(Array(times).fill(value))),
+      packResponse: (bytes) => ({ type_url: '', value: bytes }),
+    };
+  }
+  return {
+    requests: request.requests.map((any, index) => decodeRequest(method, any, index)),
+    packResponse: (response) => ({
+      type_url: TYPE_URL_PREFIX + method.outputType,
+      value: method.responseSerialize(response),
+    }),
+  };
+}
+
 /** The call a RunCallRequest describes, checked and decoded, or a CallDescriptionError. */
 function planCall(catalog, request) {
-  const method = catalog.find(request.method);
+  const method =
+    request.raw && request.method ? rawMethod(request.method) : catalog.find(request.method);
   if (!method) {
     throw new CallDescriptionError(`unknown method ${request.method || '""'}`);
   }
@@ -72,7 +117,7 @@ function planCall(catalog, request) {
     target: request.target,
     compression: request.compression,
     method,
-    requests: request.requests.map((any, index) => decodeRequest(method, any, index)),
+    ...messagesOf(method, request),
     metadata,
     timeoutMillis: durationToMillis(request.timeout),
     cancelAtBegin: cancel?.when === 'after_begin' && cancel.after_begin,
@@ -175,17 +220,17 @@ async function observeCall(client, plan) {
   const [details] = status.metadata.get(STATUS_DETAILS_KEY);
   return {
     headers: entriesFromMetadata(headers),
-    responses: responses.map((response) => ({
-      type_url: TYPE_URL_PREFIX + plan.method.outputType,
-      value: plan.method.responseSerialize(response),
-    })),
+    responses: responses.map(plan.packResponse),
     trailers: entriesFromMetadata(status.metadata),
     status: { code: status.code, message: status.details, details: details ?? Buffer.alloc(0) },
     elapsed: durationFromNanos(elapsed),
   };
 }
 
-/** Carries out RunCall requests, keeping one client per target and compression. */
+/**
+ * Carries out RunCall requests, keeping one client (so one channel, one HTTP/2 connection) per
+ * target and compression, which every call to that target shares.
+ */
 export class CallRunner {
   #catalog;
   #clients = new Map();
@@ -196,13 +241,38 @@ export class CallRunner {
 
   /** The RunCallResponse for a RunCallRequest; throws CallDescriptionError when it cannot be made. */
   async run(request) {
-    const plan = planCall(this.#catalog, request);
-    return observeCall(this.#clientFor(plan), plan);
+    const { client, plan } = this.#prepare(request);
+    return observeCall(client, plan);
+  }
+
+  /**
+   * The RunCallResponses for many RunCallRequests, in their order, made concurrently; throws
+   * CallDescriptionError naming the first that cannot be made, before making any.
+   */
+  async runAll(requests) {
+    const prepared = requests.map((request, index) => {
+      try {
+        return this.#prepare(request);
+      } catch (error) {
+        if (error instanceof CallDescriptionError) {
+          throw new CallDescriptionError(`call ${index}: ${error.message}`);
+        }
+        throw error;
+      }
+    });
+    // observeCall starts its call before its first await, so every call is under way before
+    // any is awaited.
+    return Promise.all(prepared.map(({ client, plan }) => observeCall(client, plan)));
   }
 
   close() {
     for (const client of this.#clients.values()) client.close();
     this.#clients.clear();
+  }
+
+  #prepare(request) {
+    const plan = planCall(this.#catalog, request);
+    return { client: this.#clientFor(plan), plan };
   }
 
   #clientFor({ target, compression }) {

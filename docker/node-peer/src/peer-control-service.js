@@ -1,5 +1,6 @@
 // interop.v1.PeerControlService: how the Java suite drives this peer. No test logic lives here:
-// RunCall makes the call it is told to make, GetServerCall reports what the server saw.
+// RunCall and RunCalls make the calls they are told to make, GetServerCall reports what the server
+// saw, EchoStatus ends a call as it is told to.
 import { createRequire } from 'node:module';
 import grpc from '@grpc/grpc-js';
 import { CallDescriptionError } from './call-runner.js';
@@ -25,21 +26,28 @@ export function describePeer() {
   };
 }
 
+/** Runs `carryOut`, answering a description that cannot be carried out with INVALID_ARGUMENT. */
+async function carryingOut(carryOut) {
+  try {
+    return await carryOut();
+  } catch (error) {
+    if (error instanceof CallDescriptionError) {
+      throw richStatusError(grpc.status.INVALID_ARGUMENT, error.message);
+    }
+    throw error;
+  }
+}
+
 /** Handlers for interop.v1.PeerControlService, named as grpc-js's addService expects. */
 export function peerControlHandlers({ callRunner, callLog }) {
   return {
     describe: answering(async () => describePeer()),
 
-    runCall: answering(async (call) => {
-      try {
-        return await callRunner.run(call.request);
-      } catch (error) {
-        if (error instanceof CallDescriptionError) {
-          throw richStatusError(grpc.status.INVALID_ARGUMENT, error.message);
-        }
-        throw error;
-      }
-    }),
+    runCall: answering((call) => carryingOut(() => callRunner.run(call.request))),
+
+    runCalls: answering(async (call) => ({
+      results: await carryingOut(() => callRunner.runAll(call.request.calls)),
+    })),
 
     getServerCall: answering(async (call) => {
       const { call_id: callId } = call.request;
@@ -53,6 +61,17 @@ export function peerControlHandlers({ callRunner, callLog }) {
             : durationFromMillis(record.deadlineRemainingMillis),
         cancelled: record.cancelled,
       };
+    }),
+
+    echoStatus: answering(async (call) => {
+      const { code, message } = call.request;
+      if (code === grpc.status.OK) return {};
+      // The status alone, exactly as asked: no google.rpc.Status in grpc-status-details-bin.
+      throw Object.assign(new Error(message), {
+        code,
+        details: message,
+        metadata: new grpc.Metadata(),
+      });
     }),
   };
 }

@@ -3,76 +3,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import grpc from '@grpc/grpc-js';
-import { MethodCatalog } from '../src/method-catalog.js';
-import { PeerServer } from '../src/peer-server.js';
-import { loadProtos } from '../src/protos.js';
 import { decodeRichStatus } from '../src/rich-status.js';
+import { api, CALCULATOR, CONTROL, int, LoopbackPeer, pack, unary } from './loopback-peer.js';
 
-const protos = loadProtos();
-const catalog = new MethodCatalog(protos);
-const api = grpc.loadPackageDefinition(protos);
-const CALCULATOR = 'calculator.v1.CalculatorService';
-
-let server;
+let peer;
 let target;
 let calculator;
 let control;
 let health;
 
 before(async () => {
-  server = new PeerServer({ protos });
-  target = `127.0.0.1:${await server.start(0, '127.0.0.1')}`;
-  const insecure = grpc.credentials.createInsecure();
-  calculator = new api.calculator.v1.CalculatorService(target, insecure);
-  control = new api.interop.v1.PeerControlService(target, insecure);
-  health = new api.grpc.health.v1.Health(target, insecure);
+  peer = await LoopbackPeer.start();
+  ({ target, calculator, control, health } = peer);
 });
 
-after(async () => {
-  for (const client of [calculator, control, health]) client.close();
-  await server.stop();
-});
+after(() => peer.stop());
 
-/** A unary call as a promise of {response, error, headers, trailers}. */
-function unary(client, name, request, metadata = new grpc.Metadata()) {
-  return new Promise((resolve) => {
-    const observed = {};
-    const call = client[name](request, metadata, (error, response) => {
-      Object.assign(observed, { error, response });
-    });
-    call.on('metadata', (headers) => Object.assign(observed, { headers }));
-    call.on('status', ({ metadata }) => resolve({ ...observed, trailers: metadata }));
-  });
-}
-
-function pack(methodName, request) {
-  const method = catalog.find(`${CALCULATOR}/${methodName}`);
-  return {
-    type_url: `type.googleapis.com/${method.inputType}`,
-    value: method.requestSerialize(request),
-  };
-}
-
-function unpack(methodName, any) {
-  const method = catalog.find(`${CALCULATOR}/${methodName}`);
-  assert.equal(any.type_url, `type.googleapis.com/${method.outputType}`);
-  return method.responseDeserialize(any.value);
-}
-
-/** RunCall against this same server; `requests` are plain request objects. */
-async function runCall(methodName, requests, description = {}) {
-  const { response, error } = await unary(control, 'RunCall', {
-    target,
-    method: `${CALCULATOR}/${methodName}`,
-    requests: requests.map((request) => pack(methodName, request)),
-    timeout: { seconds: 5, nanos: 0 },
-    ...description,
-  });
-  if (error) throw error;
-  return { ...response, responses: response.responses.map((any) => unpack(methodName, any)) };
-}
-
-const int = (value) => ({ integer: String(value) });
+const runCall = (...args) => peer.runCall(...args);
 const CALL_ID = 'x-interop-call-id';
 
 describe('the server', () => {
@@ -121,7 +68,7 @@ describe('the server', () => {
   });
 
   test('reports health', async () => {
-    for (const service of ['', CALCULATOR, 'interop.v1.PeerControlService']) {
+    for (const service of ['', CALCULATOR, CONTROL]) {
       const { response } = await unary(health, 'Check', { service });
       assert.equal(response.status, 'SERVING', `health of "${service}"`);
     }
@@ -141,7 +88,7 @@ describe('the server', () => {
       'grpc.health.v1.Health',
       'grpc.reflection.v1.ServerReflection',
       'grpc.reflection.v1alpha.ServerReflection',
-      'interop.v1.PeerControlService',
+      CONTROL,
     ]);
   });
 
@@ -151,6 +98,28 @@ describe('the server', () => {
     assert.match(response.grpc_library, /^@grpc\/grpc-js \d+\.\d+\.\d+/);
     assert.match(response.protobuf_library, /^protobufjs \d+\.\d+\.\d+/);
     assert.equal(response.runtime, `Node.js ${process.versions.node}`);
+  });
+
+  test('ends EchoStatus with exactly the status asked for, and no details', async () => {
+    const message = '\t\ntest with whitespace\r\nand Unicode BMP ☺ and non-BMP 😈\t\n';
+    for (const code of [grpc.status.UNKNOWN, grpc.status.UNAUTHENTICATED]) {
+      const { error, trailers } = await unary(control, 'EchoStatus', { code, message });
+      assert.equal(error.code, code);
+      assert.equal(error.details, message);
+      assert.deepEqual(trailers.get('grpc-status-details-bin'), []);
+    }
+    const { error, response } = await unary(control, 'EchoStatus', { code: 0, message: 'ignored' });
+    assert.equal(error, null);
+    assert.deepEqual(response, {});
+  });
+
+  test("refuses a message above gRPC's default 4 MiB, and keeps serving", async () => {
+    // 5 MiB of doubles.
+    const values = new Array((5 * 1024 * 1024) / 8).fill(0.5);
+    const { error } = await unary(calculator, 'Statistics', { values });
+    assert.equal(error.code, grpc.status.RESOURCE_EXHAUSTED);
+    const { response } = await unary(calculator, 'Statistics', { values: [1, 2] });
+    assert.equal(response.count, '2');
   });
 });
 

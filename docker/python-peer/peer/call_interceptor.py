@@ -1,4 +1,5 @@
-"""What every method does besides its own work: metadata echo, call records, error statuses.
+"""What every method does besides its own work: metadata echo, response compression on request,
+call records, error statuses.
 
 Done once here, around each handler, rather than in each handler: the echo and the records then
 cover every method, including ones added to calculator.proto later.
@@ -18,6 +19,13 @@ from peer.status import StatusError
 ECHO_INITIAL_KEY = "x-grpc-test-echo-initial"
 ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin"
 CALL_ID_KEY = "x-interop-call-id"
+RESPONSE_COMPRESSION_KEY = "x-interop-response-compression"
+
+_RESPONSE_COMPRESSIONS = {
+    "identity": grpc.Compression.NoCompression,
+    "deflate": grpc.Compression.Deflate,
+    "gzip": grpc.Compression.Gzip,
+}
 
 _HANDLER_FACTORIES = {
     (False, False): ("unary_unary", grpc.unary_unary_rpc_method_handler),
@@ -63,8 +71,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             async def stream_responses(
                 request: Any, context: grpc.aio.ServicerContext
             ) -> AsyncIterator[Any]:
-                call = await _ObservedCall.begin(method, context, call_log)
+                call = _ObservedCall(method, context, call_log)
                 try:
+                    await call.begin()
                     async for response in behaviour(request, context):
                         yield response
                 except StatusError as error:
@@ -80,8 +89,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         if inspect.iscoroutinefunction(behaviour):
 
             async def respond(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                call = await _ObservedCall.begin(method, context, call_log)
+                call = _ObservedCall(method, context, call_log)
                 try:
+                    await call.begin()
                     return await behaviour(request, context)
                 except StatusError as error:
                     await call.abort(error)
@@ -100,38 +110,49 @@ class _ObservedCall:
     """One call as the interceptor follows it from its handler's start to its end."""
 
     def __init__(
-        self,
-        context: grpc.aio.ServicerContext,
-        echo_trailers: tuple[tuple[str, bytes], ...],
-        record: ServerCall | None,
+        self, method: str, context: grpc.aio.ServicerContext, call_log: ServerCallLog
     ) -> None:
         self._context = context
-        self._echo_trailers = echo_trailers
-        self._record = record
+        self._metadata = {key: value for key, value in context.invocation_metadata() or ()}
+        self._echo_trailers: tuple[tuple[str, bytes], ...] = ()
+        if ECHO_TRAILING_KEY in self._metadata:
+            self._echo_trailers = ((ECHO_TRAILING_KEY, self._metadata[ECHO_TRAILING_KEY]),)
+        self._record = None
+        if CALL_ID_KEY in self._metadata:
+            self._record = ServerCall(method, context.time_remaining())
+            call_log.add(self._metadata[CALL_ID_KEY], self._record)
 
-    @classmethod
-    async def begin(
-        cls, method: str, context: grpc.aio.ServicerContext, call_log: ServerCallLog
-    ) -> "_ObservedCall":
-        metadata = {key: value for key, value in context.invocation_metadata() or ()}
-        if ECHO_INITIAL_KEY in metadata:
-            await context.send_initial_metadata(((ECHO_INITIAL_KEY, metadata[ECHO_INITIAL_KEY]),))
-        echo_trailers: tuple[tuple[str, bytes], ...] = ()
-        if ECHO_TRAILING_KEY in metadata:
-            echo_trailers = ((ECHO_TRAILING_KEY, metadata[ECHO_TRAILING_KEY]),)
-            context.set_trailing_metadata(echo_trailers)
-        record = None
-        if CALL_ID_KEY in metadata:
-            record = ServerCall(method, context.time_remaining())
-            call_log.add(metadata[CALL_ID_KEY], record)
-        return cls(context, echo_trailers, record)
+    async def begin(self) -> None:
+        """Applies what the request metadata asks of every call, before the handler runs."""
+        headers = []
+        if ECHO_INITIAL_KEY in self._metadata:
+            headers.append((ECHO_INITIAL_KEY, self._metadata[ECHO_INITIAL_KEY]))
+        compression = self._metadata.get(RESPONSE_COMPRESSION_KEY)
+        if compression is not None:
+            if compression not in _RESPONSE_COMPRESSIONS:
+                raise StatusError(
+                    grpc.StatusCode.INVALID_ARGUMENT,
+                    f'unknown {RESPONSE_COMPRESSION_KEY} "{compression}"'
+                    f" (use {', '.join(_RESPONSE_COMPRESSIONS)})",
+                )
+            self._context.set_compression(_RESPONSE_COMPRESSIONS[compression])
+            if self._record is not None and compression != "identity":
+                self._record.response_compression = compression
+        # The headers go out now when compression is asked for: grpc.aio applies set_compression()
+        # to headers sent by send_initial_metadata() or write(), but not to the headers it sends
+        # itself with a unary response (README.md, "Where grpcio behaves in its own way").
+        if headers or compression is not None:
+            await self._context.send_initial_metadata(headers)
+        if self._echo_trailers:
+            self._context.set_trailing_metadata(self._echo_trailers)
 
     async def abort(self, error: StatusError) -> None:
         # abort() replaces the trailers set so far, so the echo goes in again beside the details.
-        status = rpc_status.to_status(error.to_rpc_status())
-        await self._context.abort(
-            status.code, status.details, tuple(status.trailing_metadata) + self._echo_trailers
-        )
+        trailers = self._echo_trailers
+        if error.with_details:
+            status = rpc_status.to_status(error.to_rpc_status())
+            trailers = tuple(status.trailing_metadata) + trailers
+        await self._context.abort(error.code, error.message, trailers)
 
     def mark_cancelled(self) -> None:
         if self._record is not None:

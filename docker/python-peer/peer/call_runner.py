@@ -2,36 +2,41 @@
 
 Nothing here knows the calculator: the method, its message types and its streaming kind all come
 from the descriptor pool the generated code registered itself in, so a new RPC needs no change.
+In raw mode not even that: the requests go out as the bytes given, to whatever path is named.
 """
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 from google.protobuf import any_pb2, descriptor_pool, duration_pb2, message_factory
 from google.protobuf.message import DecodeError, Message
 from interop.v1 import peer_control_pb2
 
-from peer.status import invalid_argument
+from peer.status import StatusError, invalid_argument
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 _COMPRESSIONS = {"": None, "identity": None, "gzip": grpc.Compression.Gzip}
 
-# Statistics carries hundreds of thousands of doubles; gRPC's default 4 MiB limit is too small.
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-CHANNEL_OPTIONS = (("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),)
+# RunCall reports large responses (Statistics with its sorted values), so its client accepts more
+# than gRPC's default 4 MiB. The peer's server keeps the default.
+MAX_RECEIVE_BYTES = 64 * 1024 * 1024
+CHANNEL_OPTIONS = (("grpc.max_receive_message_length", MAX_RECEIVE_BYTES),)
 
 
 @dataclass(frozen=True)
 class _Method:
-    name: str
-    input_type: type[Message]
-    output_type: type[Message]
+    path: str
     client_streaming: bool
     server_streaming: bool
+    # None passes bytes through untouched, which is grpcio's behaviour for a missing (de)serializer.
+    serialize: Callable[[Any], bytes] | None
+    deserialize: Callable[[bytes], Any] | None
+    pack: Callable[[Any], any_pb2.Any]
 
     @property
     def kind(self) -> str:
@@ -51,6 +56,28 @@ class _Cancellation:
     after_responses: int | None = None
 
 
+@dataclass(frozen=True)
+class _PlannedCall:
+    """A RunCallRequest that was checked and translated: everything needed to make the call."""
+
+    target: str
+    method: _Method
+    # Messages of the method's input type, or bytes in raw mode.
+    requests: list[Any]
+    timeout_seconds: float
+    metadata: tuple[tuple[str, str | bytes], ...]
+    compression: grpc.Compression | None
+    cancellation: _Cancellation
+    ping_pong: bool
+
+
+@dataclass(frozen=True)
+class _StartedCall:
+    plan: _PlannedCall
+    call: grpc.aio.Call
+    started_nanos: int
+
+
 class CallRunner:
     def __init__(self) -> None:
         self._channels: dict[str, grpc.aio.Channel] = {}
@@ -63,54 +90,62 @@ class CallRunner:
     async def run(
         self, description: peer_control_pb2.RunCallRequest
     ) -> peer_control_pb2.RunCallResponse:
-        if not description.target:
-            raise invalid_argument("target is required")
-        method = _resolve(description.method)
-        if not description.HasField("timeout"):
-            raise invalid_argument("timeout is required")
-        requests = [
-            _unpack(index, packed, method.input_type)
-            for index, packed in enumerate(description.requests)
-        ]
-        if not method.client_streaming and len(requests) != 1:
-            raise invalid_argument(f"{method.name} takes exactly one request, got {len(requests)}")
-        if description.compression not in _COMPRESSIONS:
-            raise invalid_argument(
-                f'unknown compression "{description.compression}" (use "", "identity" or "gzip")'
-            )
-        metadata = _outgoing_metadata(description.metadata)
-        cancellation = _cancellation(description.cancel)
+        return await self._observe(self._start(_plan(description)))
 
-        callable_ = getattr(self._channel(description.target), method.kind)(
-            f"/{method.name}",
-            request_serializer=method.input_type.SerializeToString,
-            response_deserializer=method.output_type.FromString,
+    async def run_all(
+        self, descriptions: Sequence[peer_control_pb2.RunCallRequest]
+    ) -> list[peer_control_pb2.RunCallResponse]:
+        """Starts every call before awaiting any; calls to one target share its one connection."""
+        plans = []
+        for index, description in enumerate(descriptions):
+            try:
+                plans.append(_plan(description))
+            except StatusError as refused:
+                raise invalid_argument(f"call {index}: {refused.message}") from None
+        started = [self._start(plan) for plan in plans]
+        # A TaskGroup, so that if RunCalls itself is cancelled, every call is cancelled with it.
+        async with asyncio.TaskGroup() as group:
+            observations = [group.create_task(self._observe(call)) for call in started]
+        return [observation.result() for observation in observations]
+
+    def _start(self, plan: _PlannedCall) -> _StartedCall:
+        method = plan.method
+        multicallable = getattr(self._channel(plan.target), method.kind)(
+            method.path,
+            request_serializer=method.serialize,
+            response_deserializer=method.deserialize,
         )
         options = {
-            "timeout": description.timeout.ToTimedelta().total_seconds(),
-            "metadata": metadata,
-            "compression": _COMPRESSIONS[description.compression],
+            "timeout": plan.timeout_seconds,
+            "metadata": plan.metadata,
+            "compression": plan.compression,
         }
         started = time.monotonic_ns()
         # Streamed requests go through call.write(), so that ping-pong and cancellation before the
         # first request are possible.
         call = (
-            callable_(**options) if method.client_streaming else callable_(requests[0], **options)
+            multicallable(**options)
+            if method.client_streaming
+            else multicallable(plan.requests[0], **options)
         )
-        responses: list[Message] = []
+        return _StartedCall(plan, call, started)
+
+    async def _observe(self, started: _StartedCall) -> peer_control_pb2.RunCallResponse:
+        plan, call = started.plan, started.call
+        responses: list[Any] = []
         try:
-            await _exchange(call, method, requests, cancellation, description.ping_pong, responses)
+            await _exchange(call, plan, responses)
         except (grpc.aio.AioRpcError, asyncio.InvalidStateError):
             pass  # The call ended early; its status, read below, is the observation.
         except asyncio.CancelledError:
             call.cancel()  # RunCall itself was cancelled: do not leave the call running.
             raise
         code = await call.code()
-        elapsed_nanos = time.monotonic_ns() - started
+        elapsed_nanos = time.monotonic_ns() - started.started_nanos
         trailers = await call.trailing_metadata() or ()
         return peer_control_pb2.RunCallResponse(
             headers=_reported_metadata(await call.initial_metadata() or ()),
-            responses=[_pack(response) for response in responses],
+            responses=[plan.method.pack(response) for response in responses],
             trailers=_reported_metadata(trailers),
             status=peer_control_pb2.CallStatus(
                 code=code.value[0],
@@ -126,21 +161,51 @@ class CallRunner:
         return self._channels[target]
 
 
-async def _exchange(
-    call: grpc.aio.Call,
-    method: _Method,
-    requests: Sequence[Message],
-    cancellation: _Cancellation,
-    ping_pong: bool,
-    responses: list[Message],
-) -> None:
+def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
+    """Checks a description; raises INVALID_ARGUMENT, saying why, when it cannot be carried out."""
+    if not description.target:
+        raise invalid_argument("target is required")
+    if description.raw:
+        method = _raw_method(description.method)
+        # raw_repeat concatenates the bytes into one message: protobuf merges concatenated messages.
+        times = max(1, description.raw_repeat)
+        requests: list[Any] = [packed.value * times for packed in description.requests]
+    else:
+        method, input_type = _resolve(description.method)
+        requests = [
+            _unpack(index, packed, input_type) for index, packed in enumerate(description.requests)
+        ]
+        if not method.client_streaming and len(requests) != 1:
+            raise invalid_argument(
+                f"{description.method} takes exactly one request, got {len(requests)}"
+            )
+    if not description.HasField("timeout"):
+        raise invalid_argument("timeout is required")
+    if description.compression not in _COMPRESSIONS:
+        raise invalid_argument(
+            f'unknown compression "{description.compression}" (use "", "identity" or "gzip")'
+        )
+    return _PlannedCall(
+        target=description.target,
+        method=method,
+        requests=requests,
+        timeout_seconds=description.timeout.ToTimedelta().total_seconds(),
+        metadata=_outgoing_metadata(description.metadata),
+        compression=_COMPRESSIONS[description.compression],
+        cancellation=_cancellation(description.cancel),
+        ping_pong=description.ping_pong,
+    )
+
+
+async def _exchange(call: grpc.aio.Call, plan: _PlannedCall, responses: list[Any]) -> None:
     """Sends the requests and collects the responses as RunCallRequest describes."""
-    if cancellation.after_begin:
+    if plan.cancellation.after_begin:
         call.cancel()
         return
-    cancel_after = cancellation.after_responses
+    method, requests = plan.method, plan.requests
+    cancel_after = plan.cancellation.after_responses
     if method.client_streaming and method.server_streaming:
-        if ping_pong:
+        if plan.ping_pong:
             await _ping_pong(call, requests, cancel_after, responses)
         else:
             await _send_while_receiving(call, requests, cancel_after, responses)
@@ -157,9 +222,9 @@ async def _exchange(
 
 async def _send_while_receiving(
     call: grpc.aio.Call,
-    requests: Sequence[Message],
+    requests: Sequence[Any],
     cancel_after: int | None,
-    responses: list[Message],
+    responses: list[Any],
 ) -> None:
     # Responses are read while requests are still being written, as any asynchronous client does;
     # writing everything first could stall on flow control when both streams are large.
@@ -171,15 +236,13 @@ async def _send_while_receiving(
         await asyncio.gather(sender, return_exceptions=True)
 
 
-async def _send_all(call: grpc.aio.Call, requests: Sequence[Message]) -> None:
+async def _send_all(call: grpc.aio.Call, requests: Sequence[Any]) -> None:
     for request in requests:
         await call.write(request)
     await call.done_writing()
 
 
-async def _receive_all(
-    call: grpc.aio.Call, cancel_after: int | None, responses: list[Message]
-) -> None:
+async def _receive_all(call: grpc.aio.Call, cancel_after: int | None, responses: list[Any]) -> None:
     while not _cancel_due(cancel_after, responses):
         response = await call.read()
         if response is grpc.aio.EOF:
@@ -190,9 +253,9 @@ async def _receive_all(
 
 async def _ping_pong(
     call: grpc.aio.Call,
-    requests: Sequence[Message],
+    requests: Sequence[Any],
     cancel_after: int | None,
-    responses: list[Message],
+    responses: list[Any],
 ) -> None:
     for request in requests:
         if _cancel_due(cancel_after, responses):
@@ -207,23 +270,41 @@ async def _ping_pong(
     await _receive_all(call, cancel_after, responses)
 
 
-def _cancel_due(cancel_after: int | None, responses: Sequence[Message]) -> bool:
+def _cancel_due(cancel_after: int | None, responses: Sequence[Any]) -> bool:
     return cancel_after is not None and len(responses) >= cancel_after
 
 
-def _resolve(name: str) -> _Method:
+def _resolve(name: str) -> tuple[_Method, type[Message]]:
+    """The method and its input type, from the descriptors of every service the peer loaded."""
     service_name, _, method_name = name.partition("/")
     try:
         service = descriptor_pool.Default().FindServiceByName(service_name)
         method = service.methods_by_name[method_name]
     except KeyError:
         raise invalid_argument(f"unknown method {name or '(empty)'}") from None
+    input_type = message_factory.GetMessageClass(method.input_type)
+    output_type = message_factory.GetMessageClass(method.output_type)
     return _Method(
-        name=name,
-        input_type=message_factory.GetMessageClass(method.input_type),
-        output_type=message_factory.GetMessageClass(method.output_type),
+        path=f"/{name}",
         client_streaming=method.client_streaming,
         server_streaming=method.server_streaming,
+        serialize=input_type.SerializeToString,
+        deserialize=output_type.FromString,
+        pack=_pack,
+    ), input_type
+
+
+def _raw_method(name: str) -> _Method:
+    """Any path, as a bidirectional stream of bytes: what every gRPC call is on the wire."""
+    if not name:
+        raise invalid_argument("unknown method (empty)")
+    return _Method(
+        path=f"/{name}",
+        client_streaming=True,
+        server_streaming=True,
+        serialize=None,
+        deserialize=None,
+        pack=_pack_raw,
     )
 
 
@@ -251,6 +332,11 @@ def _pack(message: Message) -> any_pb2.Any:
     packed = any_pb2.Any()
     packed.Pack(message)
     return packed
+
+
+def _pack_raw(response: bytes) -> any_pb2.Any:
+    # No type_url: in raw mode the client does not know, or claim, what the bytes are.
+    return any_pb2.Any(value=response)
 
 
 def _cancellation(cancel: peer_control_pb2.Cancellation) -> _Cancellation:

@@ -8,7 +8,7 @@ from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.call_runner import CallRunner
 from peer.server_calls import ServerCallLog
-from peer.status import StatusError
+from peer.status import StatusError, status_code
 
 
 class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
@@ -31,6 +31,21 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
     ) -> peer_control_pb2.RunCallResponse:
         return await self._call_runner.run(request)
 
+    async def RunCalls(
+        self, request: peer_control_pb2.RunCallsRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.RunCallsResponse:
+        return peer_control_pb2.RunCallsResponse(
+            results=await self._call_runner.run_all(request.calls)
+        )
+
+    async def EchoStatus(
+        self, request: peer_control_pb2.EchoStatusRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.EchoStatusResponse:
+        if request.code == 0:
+            return peer_control_pb2.EchoStatusResponse()
+        # The status alone, message untouched: the case checks how the text crosses the wire.
+        raise StatusError(status_code(request.code), request.message, with_details=False)
+
     async def GetServerCall(
         self, request: peer_control_pb2.GetServerCallRequest, context: grpc.aio.ServicerContext
     ) -> peer_control_pb2.GetServerCallResponse:
@@ -38,7 +53,9 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
         if call is None:
             raise StatusError(grpc.StatusCode.NOT_FOUND, f"no call with id {request.call_id}")
         response = peer_control_pb2.GetServerCallResponse(
-            method=call.method, cancelled=call.cancelled
+            method=call.method,
+            cancelled=call.cancelled,
+            response_compression=call.response_compression,
         )
         if call.deadline_remaining is not None:
             response.deadline_remaining.FromNanoseconds(int(call.deadline_remaining * 1e9))

@@ -12,7 +12,7 @@ from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.calculator_service import CalculatorService
 from peer.call_interceptor import CallInterceptor
-from peer.call_runner import MAX_MESSAGE_BYTES, CallRunner
+from peer.call_runner import CallRunner
 from peer.peer_control_service import PeerControlService
 from peer.server_calls import ServerCallLog
 
@@ -25,29 +25,59 @@ CALCULATOR_SERVICE = calculator_pb2.DESCRIPTOR.services_by_name["CalculatorServi
 PEER_CONTROL_SERVICE = peer_control_pb2.DESCRIPTOR.services_by_name["PeerControlService"].full_name
 
 
+class PeerServer:
+    """Every service of the peer on one plaintext port.
+
+    The server keeps gRPC's default limit of 4 MiB on the messages it receives, so that a larger
+    request is refused with RESOURCE_EXHAUSTED, as by every peer.
+    """
+
+    def __init__(self, port: int) -> None:
+        self._call_runner = CallRunner()
+        call_log = ServerCallLog()
+        self._server = grpc.aio.server(interceptors=[CallInterceptor(call_log)])
+        calculator_pb2_grpc.add_CalculatorServiceServicer_to_server(
+            CalculatorService(), self._server
+        )
+        peer_control_pb2_grpc.add_PeerControlServiceServicer_to_server(
+            PeerControlService(self._call_runner, call_log), self._server
+        )
+        self._health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, self._server)
+        reflection.enable_server_reflection(
+            (
+                CALCULATOR_SERVICE,
+                PEER_CONTROL_SERVICE,
+                health.SERVICE_NAME,
+                reflection.SERVICE_NAME,
+            ),
+            self._server,
+        )
+        # Port 0 picks a free port, which tests use.
+        self.port = self._server.add_insecure_port(f"0.0.0.0:{port}")
+
+    async def start(self) -> None:
+        for service in ("", CALCULATOR_SERVICE, PEER_CONTROL_SERVICE):
+            await self._health.set(service, health_pb2.HealthCheckResponse.SERVING)
+        await self._server.start()
+
+    async def stop(self, grace_seconds: float) -> None:
+        """Refuses new calls, gives calls in flight the grace period, then cancels what is left."""
+        await self._health.enter_graceful_shutdown()
+        await self._server.stop(grace_seconds)
+        # stop() cancels the calls still running when the grace period ends, but their tasks finish
+        # only on later turns of the loop; returning at once would tear them down mid-cancellation.
+        in_flight = asyncio.all_tasks() - {asyncio.current_task()}
+        if in_flight:
+            await asyncio.wait(in_flight, timeout=1.0)
+        await self._call_runner.close()
+
+
 async def serve(port: int) -> None:
     """Serves until SIGTERM or SIGINT, then shuts down gracefully."""
-    call_log = ServerCallLog()
-    call_runner = CallRunner()
-    server = grpc.aio.server(
-        interceptors=[CallInterceptor(call_log)],
-        options=[("grpc.max_receive_message_length", MAX_MESSAGE_BYTES)],
-    )
-    calculator_pb2_grpc.add_CalculatorServiceServicer_to_server(CalculatorService(), server)
-    peer_control_pb2_grpc.add_PeerControlServiceServicer_to_server(
-        PeerControlService(call_runner, call_log), server
-    )
-    health_servicer = health.aio.HealthServicer()
-    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    for service in ("", CALCULATOR_SERVICE, PEER_CONTROL_SERVICE):
-        await health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
-    reflection.enable_server_reflection(
-        (CALCULATOR_SERVICE, PEER_CONTROL_SERVICE, health.SERVICE_NAME, reflection.SERVICE_NAME),
-        server,
-    )
-    server.add_insecure_port(f"0.0.0.0:{port}")
+    server = PeerServer(port)
     await server.start()
-    log.info("serving on port %d", port)
+    log.info("serving on port %d", server.port)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -58,12 +88,5 @@ async def serve(port: int) -> None:
     log.info(
         "shutting down: refusing new calls, in-flight calls get %.0f s", SHUTDOWN_GRACE_SECONDS
     )
-    await health_servicer.enter_graceful_shutdown()
     await server.stop(SHUTDOWN_GRACE_SECONDS)
-    # stop() cancels the calls still running when the grace period ends, but their tasks finish
-    # only on later turns of the loop; returning at once would tear them down mid-cancellation.
-    in_flight = asyncio.all_tasks() - {asyncio.current_task()}
-    if in_flight:
-        await asyncio.wait(in_flight, timeout=1.0)
-    await call_runner.close()
     log.info("stopped")

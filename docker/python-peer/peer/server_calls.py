@@ -10,6 +10,8 @@ class ServerCall:
     # Seconds the call had left when its handler started; None when it had no deadline.
     deadline_remaining: float | None
     cancelled: bool = False
+    # The compression applied to the responses ("gzip"), or "" when they went uncompressed.
+    response_compression: str = ""
 
 
 class ServerCallLog:

@@ -19,18 +19,25 @@ class FieldViolation:
 
 
 class StatusError(Exception):
-    """A call that ends with a non-OK status, and at most one field violation as its detail."""
+    """A call that ends with a non-OK status, and at most one field violation as its detail.
+
+    The status goes out with its google.rpc.Status in the grpc-status-details-bin trailer, unless
+    with_details is False: then only the code and the message, as a plain gRPC error.
+    """
 
     def __init__(
         self,
         code: grpc.StatusCode,
         message: str,
         violation: FieldViolation | None = None,
+        *,
+        with_details: bool = True,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.violation = violation
+        self.with_details = with_details
 
     def to_rpc_status(self) -> status_pb2.Status:
         status = status_pb2.Status(code=self.code.value[0], message=self.message)
@@ -47,6 +54,14 @@ class StatusError(Exception):
             detail.Pack(bad_request)
             status.details.append(detail)
         return status
+
+
+_CODES_BY_NUMBER = {code.value[0]: code for code in grpc.StatusCode}
+
+
+def status_code(number: int) -> grpc.StatusCode:
+    """The code with this number; UNKNOWN for a number gRPC does not define, as grpc-java does."""
+    return _CODES_BY_NUMBER.get(number, grpc.StatusCode.UNKNOWN)
 
 
 def invalid_argument(

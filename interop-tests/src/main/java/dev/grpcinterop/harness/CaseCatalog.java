@@ -199,14 +199,14 @@ public final class CaseCatalog {
     return List.of(
         call(COMPRESSION, calculate("client_compressed_unary", Operation.OPERATION_ADD, integer(20), integer(22)).gzip(),
             Outcome.ok(result(integer(42)))),
-        call(COMPRESSION, calculate("server_compressed_unary", Operation.OPERATION_ADD, integer(20), integer(22))
-                .metadata("x-interop-response-compression", "gzip"),
-            Outcome.ok(result(integer(42)))),
+        InteropCase.of("server_compressed_unary", COMPRESSION, pair -> serverCompressed(pair,
+            calculate("server_compressed_unary", Operation.OPERATION_ADD, integer(20), integer(22)),
+            Outcome.ok(result(integer(42))))),
         call(COMPRESSION, Scenario.named("client_compressed_streaming", SUM).request(hundred.toArray(Message[]::new)).gzip(),
             Outcome.ok(SumResponse.newBuilder().setCount(100).setSum(integer(5050)).build())),
-        call(COMPRESSION, factorize("server_compressed_streaming", 360, Duration.ZERO)
-                .metadata("x-interop-response-compression", "gzip"),
-            Outcome.ok(factors(2, 2, 2, 3, 3, 5))));
+        InteropCase.of("server_compressed_streaming", COMPRESSION, pair -> serverCompressed(pair,
+            factorize("server_compressed_streaming", 360, Duration.ZERO),
+            Outcome.ok(factors(2, 2, 2, 3, 3, 5)))));
   }
 
   private static List<InteropCase> limits() {
@@ -277,6 +277,20 @@ public final class CaseCatalog {
           .as("%s: concurrent call %d of 60 (unary, server-streaming and bidi mixed)", pair.name(), i)
           .isEqualTo(expected.get(i));
     }
+  }
+
+  /** The server compresses its responses when asked, and the client reads them all the same. */
+  private static void serverCompressed(Pair pair, Scenario.Builder scenario, Outcome expected) {
+    String callId = UUID.randomUUID().toString();
+    RunCallResponse observed =
+        pair.call(scenario.metadata("x-interop-response-compression", "gzip")
+            .metadata("x-interop-call-id", callId).build().call());
+    assertThat(Outcome.observed(observed, true))
+        .as("%s: what the client read of gzip-compressed responses", pair.name())
+        .isEqualTo(expected);
+    assertThat(pair.serverCall(callId).getResponseCompression())
+        .as("%s: the compression the %s server says it applied to its responses", pair.name(), pair.server().peer())
+        .isEqualTo("gzip");
   }
 
   private static void cancelAfterFirstResponse(Pair pair) {

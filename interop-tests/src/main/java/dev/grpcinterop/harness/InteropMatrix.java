@@ -104,8 +104,12 @@ public final class InteropMatrix implements AutoCloseable {
     String detail;
     if (known.isPresent() && failure != null) {
       verdict = Verdict.KNOWN_FAILURE;
-      detail = "known failure (" + known.get().source() + ", in docker/" + known.get().peer()
+      detail = (known.get().flaky() ? "flaky " : "") + "known failure (" + known.get().source() + ", in docker/" + known.get().peer()
           + "-peer/peer.yaml): " + known.get().reason() + "\n\n" + failure;
+    } else if (known.isPresent() && known.get().flaky()) {
+      verdict = Verdict.PASSED;
+      detail = "passed this time; listed as flaky in docker/" + known.get().peer() + "-peer/peer.yaml: "
+          + known.get().reason();
     } else if (known.isPresent()) {
       verdict = Verdict.FAILED;
       detail = "listed as a known failure in docker/" + known.get().peer() + "-peer/peer.yaml ("

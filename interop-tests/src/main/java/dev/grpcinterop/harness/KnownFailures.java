@@ -12,14 +12,15 @@ import java.util.stream.Collectors;
  * known failure with its reason; a known failure that passes fails the run, so the list stays true.
  */
 public final class KnownFailures {
-  record Entry(String peer, Pattern pattern, String source, String reason) {}
+  record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
   public KnownFailures(List<PeerManifest> peers) {
     for (PeerManifest peer : peers) {
       for (PeerManifest.KnownFailure known : peer.knownFailures()) {
-        entries.add(new Entry(peer.name(), glob(known.pattern()), known.pattern(), known.reason()));
+        entries.add(
+            new Entry(peer.name(), glob(known.pattern()), known.pattern(), known.reason(), known.flaky()));
       }
     }
   }

@@ -35,9 +35,10 @@ public record PeerManifest(
   /**
    * A case this peer is known to fail: {@code pattern} matches "client → server :: case" names, with
    * {@code *} for any run of characters; {@code reason} says why, with a link to the library's issue
-   * where there is one.
+   * where there is one. A {@code flaky} one fails only some of the time (a race in a library), so
+   * it may pass without failing the run; any other known failure that passes fails the run.
    */
-  public record KnownFailure(String pattern, String reason) {}
+  public record KnownFailure(String pattern, String reason, boolean flaky) {}
 
   static PeerManifest read(String folderName, Path folder) {
     String defaultName = folderName.substring(0, folderName.length() - "-peer".length());

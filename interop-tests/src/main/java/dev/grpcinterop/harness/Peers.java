@@ -21,6 +21,11 @@ public final class Peers {
     return select(discoverAll(root), System.getProperty("interop.peers", ""));
   }
 
+  /** One peer by name, whatever -Dinterop.peers selects. */
+  public static PeerManifest named(Path root, String name) {
+    return select(discoverAll(root), name).get(0);
+  }
+
   static List<PeerManifest> discoverAll(Path root) {
     try (Stream<Path> folders = Files.list(root.resolve("docker"))) {
       return folders

@@ -20,9 +20,4 @@ public final class Repository {
         "cannot find the repository root (a folder with proto/ and docker/) from " + start
             + "; run the suite through Maven, or set -Dinterop.root=/path/to/repository.");
   }
-
-  /** The Java server's runnable jar, which the Java peer's image runs. */
-  public static Path javaServiceJar() {
-    return root().resolve("java-service/target/calculator-service.jar");
-  }
 }

@@ -9,6 +9,7 @@ import dev.grpcinterop.client.CalculatorClient;
 import dev.grpcinterop.harness.DockerPreflight;
 import dev.grpcinterop.harness.PeerContainer;
 import dev.grpcinterop.harness.PeerImage;
+import dev.grpcinterop.harness.Peers;
 import dev.grpcinterop.harness.Repository;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
@@ -32,10 +33,7 @@ class JavaPeerContainerIT {
   @BeforeAll
   static void start() {
     DockerPreflight.requireDocker();
-    var image =
-        PeerImage.of("java", Repository.root())
-            .withInput("java-service/target/calculator-service.jar", Repository.javaServiceJar());
-    java = new PeerContainer(image);
+    java = new PeerContainer(PeerImage.of(Peers.named(Repository.root(), "java"), Repository.root()));
     java.start();
     client = new CalculatorClient(java.channel(), Duration.ofSeconds(10));
   }

@@ -121,8 +121,14 @@ public final class CallRunner {
       }
       method = rawMethod(request.getMethod());
       messages = new ArrayList<>();
+      int repeat = Math.max(1, request.getRawRepeat());
       for (Any any : request.getRequestsList()) {
-        messages.add(any.getValue().toByteArray());
+        byte[] once = any.getValue().toByteArray();
+        byte[] repeated = new byte[Math.multiplyExact(once.length, repeat)];
+        for (int i = 0; i < repeat; i++) {
+          System.arraycopy(once, 0, repeated, i * once.length, once.length);
+        }
+        messages.add(repeated);
       }
     } else {
       @SuppressWarnings("unchecked")

@@ -68,6 +68,10 @@ public final class ServerCallLog {
           record.setDeadlineRemaining(
               Durations.fromNanos(Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS))));
         }
+        // ResponseCompressionInterceptor applies exactly what was asked, when it is gzip.
+        if ("gzip".equals(headers.get(ResponseCompressionInterceptor.RESPONSE_COMPRESSION))) {
+          record.setResponseCompression("gzip");
+        }
         record(callId, record.build());
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
           @Override

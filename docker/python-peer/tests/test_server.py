@@ -1,0 +1,79 @@
+"""What the peer's server does for every call: response compression on request, message limits."""
+
+from collections.abc import AsyncIterator
+
+import grpc
+import pytest
+from calculator.v1 import calculator_pb2, calculator_pb2_grpc
+
+from peer.server import PeerServer
+
+RESPONSE_COMPRESSION = "x-interop-response-compression"
+IDENTITY_AND_DEFLATE = 0b011
+
+
+@pytest.fixture
+async def gzip_refusing_calculator(
+    peer: PeerServer,
+) -> AsyncIterator[calculator_pb2_grpc.CalculatorServiceStub]:
+    # A client that refuses gzip fails any call whose responses are gzip-compressed: the one way
+    # a grpcio client can tell that the server compressed.
+    options = [("grpc.compression_enabled_algorithms_bitset", IDENTITY_AND_DEFLATE)]
+    async with grpc.aio.insecure_channel(f"localhost:{peer.port}", options=options) as channel:
+        yield calculator_pb2_grpc.CalculatorServiceStub(channel)
+
+
+class TestResponseCompression:
+    REQUEST = calculator_pb2.StatisticsRequest(values=[1.0] * 1000, include_sorted=True)
+
+    async def test_gzip_when_asked(
+        self, gzip_refusing_calculator: calculator_pb2_grpc.CalculatorServiceStub
+    ) -> None:
+        with pytest.raises(grpc.aio.AioRpcError) as failed:
+            await gzip_refusing_calculator.Statistics(
+                self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),)
+            )
+        assert "gzip" in failed.value.details()
+
+    async def test_gzip_for_streamed_responses_too(
+        self, gzip_refusing_calculator: calculator_pb2_grpc.CalculatorServiceStub
+    ) -> None:
+        factors = gzip_refusing_calculator.Factorize(
+            calculator_pb2.FactorizeRequest(number=1024),
+            metadata=((RESPONSE_COMPRESSION, "gzip"),),
+        )
+        with pytest.raises(grpc.aio.AioRpcError) as failed:
+            _ = [response async for response in factors]
+        assert "gzip" in failed.value.details()
+
+    async def test_none_unless_asked(
+        self, gzip_refusing_calculator: calculator_pb2_grpc.CalculatorServiceStub
+    ) -> None:
+        response = await gzip_refusing_calculator.Statistics(self.REQUEST)
+        assert response.count == 1000
+
+    async def test_compressed_responses_arrive_intact(
+        self, calculator: calculator_pb2_grpc.CalculatorServiceStub
+    ) -> None:
+        response = await calculator.Statistics(
+            self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),)
+        )
+        assert list(response.sorted) == [1.0] * 1000
+
+    async def test_an_unknown_algorithm_is_refused(
+        self, calculator: calculator_pb2_grpc.CalculatorServiceStub
+    ) -> None:
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await calculator.Statistics(self.REQUEST, metadata=((RESPONSE_COMPRESSION, "br"),))
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+async def test_a_request_over_4_mib_is_refused_and_the_server_keeps_serving(
+    calculator: calculator_pb2_grpc.CalculatorServiceStub,
+) -> None:
+    five_mib_of_doubles = calculator_pb2.StatisticsRequest(values=[0.5] * (5 * 1024 * 1024 // 8))
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        await calculator.Statistics(five_mib_of_doubles)
+    assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    response = await calculator.Statistics(calculator_pb2.StatisticsRequest(values=[0.5]))
+    assert response.count == 1
