@@ -9,7 +9,7 @@ record CallCase(String name, String group, Scenario scenario, Outcome expected) 
     Outcome observed = Outcome.observed(pair.call(scenario.call()), scenario.contractMessage());
     assertThat(observed)
         .as("%s :: %s: what the %s client observed calling the %s server", pair.name(), name,
-            pair.client().peer(), pair.server().peer())
+            pair.clientLabel(), pair.serverLabel())
         .isEqualTo(expected);
   }
 }

@@ -71,6 +71,17 @@ public final class CaseCatalog {
     return cases;
   }
 
+  /**
+   * The cases for version-skew pairs: the single calls whose method both versions of the contract
+   * declare, so that what is compared is how old and new messages meet on the wire.
+   */
+  public static List<InteropCase> wireCases(java.util.Set<String> baselineMethods) {
+    return all().stream()
+        .filter(c -> c instanceof CallCase call && !call.scenario().call().getRaw()
+            && baselineMethods.contains(call.scenario().call().getMethod()))
+        .toList();
+  }
+
   private static List<InteropCase> calls() {
     List<Double> large = descending(40_000, 0.25);
     List<Double> huge = descending(200_000, 0.5);

@@ -30,7 +30,10 @@ public final class InteropMatrix implements AutoCloseable {
   private static final Duration RUN_LIMIT = Duration.ofMinutes(20);
 
   private final List<PeerManifest> peers;
+  /** Each peer built from proto/, by language. */
   private final Map<String, PeerContainer> containers = new LinkedHashMap<>();
+  /** Each peer built from the released contract; the same container where the contracts agree. */
+  private final Map<String, PeerContainer> baselines = new LinkedHashMap<>();
   private final Network network = Network.newNetwork();
   private final KnownFailures knownFailures;
 
@@ -39,14 +42,31 @@ public final class InteropMatrix implements AutoCloseable {
     this.knownFailures = new KnownFailures(peers);
   }
 
-  /** Builds (or reuses) every peer's image and starts its container. */
-  public static InteropMatrix start(Path root, List<PeerManifest> peers) {
+  /**
+   * Builds (or reuses) every peer's image and starts its container; and, with a {@code baseline}
+   * contract, every peer built from that too, for the version-skew pairs.
+   */
+  public static InteropMatrix start(Path root, List<PeerManifest> peers, Path baseline) {
     var matrix = new InteropMatrix(peers);
     try {
       for (PeerManifest peer : peers) {
-        var container = new PeerContainer(PeerImage.of(peer, root)).onNetwork(matrix.network, peer.name());
+        var image = PeerImage.of(peer, root);
+        var container = new PeerContainer(image).onNetwork(matrix.network, peer.name());
         matrix.containers.put(peer.name(), container);
         container.start();
+        if (baseline == null) {
+          continue;
+        }
+        var old = PeerImage.of(peer, root, baseline);
+        if (old.resolve().equals(image.resolve())) {
+          // Same inputs, same image: the released contract is the current one for this peer.
+          matrix.baselines.put(peer.name(), container);
+          continue;
+        }
+        var oldContainer =
+            new PeerContainer(old, peer.name() + "@baseline").onNetwork(matrix.network, peer.name() + "-baseline");
+        matrix.baselines.put(peer.name(), oldContainer);
+        oldContainer.start();
       }
     } catch (RuntimeException failed) {
       matrix.close();
@@ -59,17 +79,49 @@ public final class InteropMatrix implements AutoCloseable {
     return peers;
   }
 
-  /** Runs every case on every pair, concurrently, and says how each went. */
-  public List<CaseResult> run(List<InteropCase> cases) throws InterruptedException {
+  /** Every client × every server, all built from proto/. */
+  public List<Pair> pairs() {
+    List<Pair> pairs = new ArrayList<>();
+    for (PeerContainer client : containers.values()) {
+      for (PeerContainer server : containers.values()) {
+        pairs.add(new Pair(client, server));
+      }
+    }
+    return pairs;
+  }
+
+  /**
+   * The version-skew pairs: every client built from the released contract against every server
+   * built from proto/, and every current client against every released server.
+   */
+  public List<Pair> skewPairs() {
+    List<Pair> pairs = new ArrayList<>();
+    for (PeerContainer client : baselines.values()) {
+      for (PeerContainer server : containers.values()) {
+        pairs.add(new Pair(client, server, baselineLabel(client), server.label()));
+      }
+    }
+    for (PeerContainer client : containers.values()) {
+      for (PeerContainer server : baselines.values()) {
+        pairs.add(new Pair(client, server, client.label(), baselineLabel(server)));
+      }
+    }
+    return pairs;
+  }
+
+  /** A baseline sharing its container with the current peer still reads as the baseline. */
+  private static String baselineLabel(PeerContainer baseline) {
+    return baseline.peer() + "@baseline";
+  }
+
+  /** Runs every case on every pair given, concurrently, and says how each went. */
+  public List<CaseResult> run(List<InteropCase> cases, List<Pair> pairs) throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     try {
       List<Future<CaseResult>> pending = new ArrayList<>();
-      for (PeerContainer client : containers.values()) {
-        for (PeerContainer server : containers.values()) {
-          var pair = new Pair(client, server);
-          for (InteropCase interopCase : cases) {
-            pending.add(pool.submit(() -> runOne(pair, interopCase)));
-          }
+      for (Pair pair : pairs) {
+        for (InteropCase interopCase : cases) {
+          pending.add(pool.submit(() -> runOne(pair, interopCase)));
         }
       }
       long giveUpAt = System.nanoTime() + RUN_LIMIT.toNanos();
@@ -89,8 +141,8 @@ public final class InteropMatrix implements AutoCloseable {
   }
 
   private CaseResult runOne(Pair pair, InteropCase interopCase) {
-    String client = pair.client().peer();
-    String server = pair.server().peer();
+    String client = pair.clientLabel();
+    String server = pair.serverLabel();
     long start = System.nanoTime();
     String failure = null;
     try {
@@ -99,7 +151,7 @@ public final class InteropMatrix implements AutoCloseable {
       failure = describe(e);
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    var known = knownFailures.match(client, server, interopCase.name());
+    var known = knownFailures.match(pair.client().peer(), pair.server().peer(), interopCase.name());
     Verdict verdict;
     String detail;
     if (known.isPresent() && failure != null) {
@@ -142,13 +194,21 @@ public final class InteropMatrix implements AutoCloseable {
   /** Every container's log so far, by peer, for the report. */
   public Map<String, String> logs() {
     Map<String, String> logs = new LinkedHashMap<>();
-    containers.forEach((name, container) -> logs.put(name, container.isRunning() ? container.getLogs() : "(not running)"));
+    for (PeerContainer container : distinctContainers()) {
+      logs.put(container.label().replace('@', '-'), container.isRunning() ? container.getLogs() : "(not running)");
+    }
     return logs;
   }
 
   @Override
   public void close() {
-    containers.values().forEach(PeerContainer::stop);
+    distinctContainers().forEach(PeerContainer::stop);
     network.close();
+  }
+
+  private List<PeerContainer> distinctContainers() {
+    List<PeerContainer> all = new ArrayList<>(containers.values());
+    baselines.values().stream().filter(c -> !all.contains(c)).forEach(all::add);
+    return all;
   }
 }

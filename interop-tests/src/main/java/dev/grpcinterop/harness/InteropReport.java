@@ -13,17 +13,56 @@ import java.util.Map;
 
 /**
  * The run's reports, under {@code interop-tests/target/interop-report/}: {@code index.html} (the
- * client × server matrix, each cell opening its cases), {@code matrix.json} (the same, for
- * machines), {@code logs/<peer>.log}, and a text matrix for the end of the Maven output.
+ * client × server matrix, each cell opening its cases, then the version-skew section),
+ * {@code matrix.json} (the same, for machines), {@code logs/<peer>.log}, and a text matrix for the end
+ * of the Maven output.
  */
 public final class InteropReport {
-  private final List<String> peers;
-  private final List<CaseResult> results;
+  /** One client × server grid of results: the matrix, or the version-skew pairs. */
+  public record Section(String title, List<String> clients, List<String> servers, List<CaseResult> results) {
+    List<CaseResult> of(String client, String server) {
+      return results.stream().filter(r -> r.client().equals(client) && r.server().equals(server)).toList();
+    }
+
+    List<Map<String, Object>> pairsJson() {
+      List<Map<String, Object>> pairs = new ArrayList<>();
+      for (String client : clients) {
+        for (String server : servers) {
+          List<CaseResult> pair = of(client, server);
+          if (pair.isEmpty()) {
+            continue;
+          }
+          List<Object> cases = new ArrayList<>();
+          for (CaseResult result : pair) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("name", result.caseName());
+            one.put("group", result.group());
+            one.put("outcome", result.verdict().json());
+            one.put("millis", result.millis());
+            one.put("detail", result.detail());
+            cases.add(one);
+          }
+          Map<String, Object> json = new LinkedHashMap<>();
+          json.put("client", client);
+          json.put("server", server);
+          json.put("cases", cases);
+          pairs.add(json);
+        }
+      }
+      return pairs;
+    }
+  }
+
+  private final Section matrix;
+  private final Section skew;
+  private final String baseline;
   private final long wallMillis;
 
-  public InteropReport(List<String> peers, List<CaseResult> results, long wallMillis) {
-    this.peers = peers;
-    this.results = results;
+  /** {@code skew} may be null when no baseline contract took part. */
+  public InteropReport(Section matrix, Section skew, String baseline, long wallMillis) {
+    this.matrix = matrix;
+    this.skew = skew;
+    this.baseline = baseline;
     this.wallMillis = wallMillis;
   }
 
@@ -32,59 +71,37 @@ public final class InteropReport {
     for (var log : logs.entrySet()) {
       Files.writeString(dir.resolve("logs/" + log.getKey() + ".log"), log.getValue());
     }
-    new ObjectMapper()
-        .enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValue(dir.resolve("matrix.json").toFile(), json());
-    Files.writeString(dir.resolve("index.html"), html());
-  }
-
-  private Map<String, Object> json() {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("peers", peers);
+    root.put("peers", matrix.clients());
     root.put("wallMillis", wallMillis);
-    List<Object> pairs = new ArrayList<>();
-    for (String client : peers) {
-      for (String server : peers) {
-        List<Object> cases = new ArrayList<>();
-        for (CaseResult result : of(client, server)) {
-          Map<String, Object> one = new LinkedHashMap<>();
-          one.put("name", result.caseName());
-          one.put("group", result.group());
-          one.put("outcome", result.verdict().json());
-          one.put("millis", result.millis());
-          one.put("detail", result.detail());
-          cases.add(one);
-        }
-        Map<String, Object> pair = new LinkedHashMap<>();
-        pair.put("client", client);
-        pair.put("server", server);
-        pair.put("cases", cases);
-        pairs.add(pair);
-      }
+    root.put("pairs", matrix.pairsJson());
+    if (skew != null) {
+      Map<String, Object> skewJson = new LinkedHashMap<>();
+      skewJson.put("baseline", baseline);
+      skewJson.put("pairs", skew.pairsJson());
+      root.put("skew", skewJson);
     }
-    root.put("pairs", pairs);
-    return root;
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("matrix.json").toFile(), root);
+    Files.writeString(dir.resolve("index.html"), html(logs.keySet()));
   }
 
-  /** The matrix as text, for the end of the Maven output. */
+  /** The matrix, and the skew pairs, as text for the end of the Maven output. */
   public String text() {
-    int width = Math.max(18, peers.stream().mapToInt(String::length).max().orElse(0) + 2);
     StringBuilder out = new StringBuilder();
-    out.append(String.format("%nInterop matrix: %d pairs, %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
-        peers.size() * peers.size(), results.size(), wallMillis / 1000.0,
-        count(results, Verdict.PASSED), count(results, Verdict.FAILED), count(results, Verdict.KNOWN_FAILURE)));
-    out.append(String.format("%-" + width + "s", "client \\ server"));
-    peers.forEach(server -> out.append(String.format("%-" + width + "s", server)));
-    out.append('\n');
-    for (String client : peers) {
-      out.append(String.format("%-" + width + "s", client));
-      for (String server : peers) {
-        out.append(String.format("%-" + width + "s", cell(of(client, server))));
-      }
-      out.append('\n');
+    List<CaseResult> all = new ArrayList<>(matrix.results());
+    if (skew != null) {
+      all.addAll(skew.results());
+    }
+    out.append(String.format("%nInterop matrix: %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
+        all.size(), wallMillis / 1000.0, count(all, Verdict.PASSED), count(all, Verdict.FAILED),
+        count(all, Verdict.KNOWN_FAILURE)));
+    textGrid(out, matrix);
+    if (skew != null) {
+      out.append("\n").append(skew.title()).append(" (released contract: ").append(baseline).append(")\n");
+      textGrid(out, skew);
     }
     out.append("(passed/cases, then failed F and known failures K; report: interop-tests/target/interop-report/index.html)\n");
-    for (CaseResult result : results) {
+    for (CaseResult result : all) {
       if (result.verdict() == Verdict.FAILED) {
         out.append("FAILED ").append(result.fullName()).append('\n');
       }
@@ -92,7 +109,24 @@ public final class InteropReport {
     return out.toString();
   }
 
+  private static void textGrid(StringBuilder out, Section section) {
+    int width = Math.max(18, section.servers().stream().mapToInt(String::length).max().orElse(0) + 2);
+    out.append(String.format("%-" + width + "s", "client \\ server"));
+    section.servers().forEach(server -> out.append(String.format("%-" + width + "s", server)));
+    out.append('\n');
+    for (String client : section.clients()) {
+      out.append(String.format("%-" + width + "s", client));
+      for (String server : section.servers()) {
+        out.append(String.format("%-" + width + "s", cell(section.of(client, server))));
+      }
+      out.append('\n');
+    }
+  }
+
   private static String cell(List<CaseResult> pair) {
+    if (pair.isEmpty()) {
+      return "·";
+    }
     long failed = count(pair, Verdict.FAILED);
     long known = count(pair, Verdict.KNOWN_FAILURE);
     String text = count(pair, Verdict.PASSED) + "/" + pair.size();
@@ -105,7 +139,7 @@ public final class InteropReport {
     return text;
   }
 
-  private String html() {
+  private String html(Iterable<String> logNames) {
     StringBuilder html = new StringBuilder();
     html.append("""
         <!doctype html>
@@ -119,32 +153,54 @@ public final class InteropReport {
         pre{white-space:pre-wrap;margin:0;font-size:.85em;max-width:70em}
         </style></head><body>
         """);
-    html.append("<h1>gRPC interop matrix</h1>\n<p>")
-        .append(results.size()).append(" case runs on ").append(peers.size() * peers.size())
-        .append(" client × server pairs in ").append(String.format("%.1f", wallMillis / 1000.0)).append(" s: ")
-        .append(count(results, Verdict.PASSED)).append(" passed, ")
-        .append(count(results, Verdict.FAILED)).append(" failed, ")
-        .append(count(results, Verdict.KNOWN_FAILURE)).append(" known failures. Peer logs: ");
-    peers.forEach(peer -> html.append("<a href=\"logs/").append(peer).append(".log\">").append(peer).append("</a> "));
-    html.append("</p>\n<table><tr><th>client \\ server</th>");
-    peers.forEach(server -> html.append("<th>").append(escape(server)).append("</th>"));
+    List<CaseResult> all = new ArrayList<>(matrix.results());
+    if (skew != null) {
+      all.addAll(skew.results());
+    }
+    html.append("<h1>gRPC interop matrix</h1>\n<p>").append(all.size()).append(" case runs in ")
+        .append(String.format("%.1f", wallMillis / 1000.0)).append(" s: ")
+        .append(count(all, Verdict.PASSED)).append(" passed, ").append(count(all, Verdict.FAILED)).append(" failed, ")
+        .append(count(all, Verdict.KNOWN_FAILURE)).append(" known failures. Peer logs: ");
+    logNames.forEach(name -> html.append("<a href=\"logs/").append(name).append(".log\">").append(escape(name)).append("</a> "));
+    html.append("</p>\n");
+    htmlSection(html, matrix, "Every client against every server, all built from proto/.");
+    if (skew != null) {
+      htmlSection(html, skew, "Clients built from the released contract (" + baseline
+          + ") against servers built from proto/, and the other way round: the single calls both"
+          + " versions declare.");
+    }
+    return html.append("</body></html>\n").toString();
+  }
+
+  private static void htmlSection(StringBuilder html, Section section, String what) {
+    html.append("<h2>").append(escape(section.title())).append("</h2>\n<p>").append(escape(what)).append("</p>\n");
+    html.append("<table><tr><th>client \\ server</th>");
+    section.servers().forEach(server -> html.append("<th>").append(escape(server)).append("</th>"));
     html.append("</tr>\n");
-    for (String client : peers) {
+    for (String client : section.clients()) {
       html.append("<tr><th>").append(escape(client)).append("</th>");
-      for (String server : peers) {
-        List<CaseResult> pair = of(client, server);
+      for (String server : section.servers()) {
+        List<CaseResult> pair = section.of(client, server);
+        if (pair.isEmpty()) {
+          html.append("<td></td>");
+          continue;
+        }
         html.append("<td class=\"cell ").append(worst(pair)).append("\"><a href=\"#")
             .append(anchor(client, server)).append("\">").append(cell(pair)).append("</a></td>");
       }
       html.append("</tr>\n");
     }
     html.append("</table>\n");
-    for (String client : peers) {
-      for (String server : peers) {
-        html.append("<h2 id=\"").append(anchor(client, server)).append("\">")
-            .append(escape(client)).append(" → ").append(escape(server)).append("</h2>\n")
+    for (String client : section.clients()) {
+      for (String server : section.servers()) {
+        List<CaseResult> pair = section.of(client, server);
+        if (pair.isEmpty()) {
+          continue;
+        }
+        html.append("<h3 id=\"").append(anchor(client, server)).append("\">")
+            .append(escape(client)).append(" → ").append(escape(server)).append("</h3>\n")
             .append("<table><tr><th>case</th><th>group</th><th>outcome</th><th>ms</th><th>detail</th></tr>\n");
-        for (CaseResult result : of(client, server)) {
+        for (CaseResult result : pair) {
           html.append("<tr class=\"").append(result.verdict().json()).append("\"><td>")
               .append(escape(result.caseName())).append("</td><td>").append(escape(result.group()))
               .append("</td><td>").append(result.verdict().json()).append("</td><td>").append(result.millis())
@@ -153,11 +209,6 @@ public final class InteropReport {
         html.append("</table>\n");
       }
     }
-    return html.append("</body></html>\n").toString();
-  }
-
-  private List<CaseResult> of(String client, String server) {
-    return results.stream().filter(r -> r.client().equals(client) && r.server().equals(server)).toList();
   }
 
   private static String worst(List<CaseResult> pair) {
@@ -172,7 +223,7 @@ public final class InteropReport {
   }
 
   private static String anchor(String client, String server) {
-    return client + "-to-" + server;
+    return (client + "-to-" + server).replace('@', '-');
   }
 
   private static String escape(String text) {

@@ -10,14 +10,22 @@ import dev.grpcinterop.interop.v1.RunCallsRequest;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** One cell of the matrix: a client peer, driven through its control service, and a server peer. */
-public record Pair(PeerContainer client, PeerContainer server) {
+/**
+ * One cell of the matrix: a client peer, driven through its control service, and a server peer, each
+ * with the label the report shows ("python", or "python@baseline" for one built from the released
+ * contract).
+ */
+public record Pair(PeerContainer client, PeerContainer server, String clientLabel, String serverLabel) {
+  public Pair(PeerContainer client, PeerContainer server) {
+    this(client, server, client.label(), server.label());
+  }
+
   /** Room past a call's own deadline for the client peer to report it. */
   private static final long REPORT_MILLIS = 10_000;
   private static final int MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
   public String name() {
-    return client.peer() + " → " + server.peer();
+    return clientLabel + " → " + serverLabel;
   }
 
   /** Has the client peer make {@code call} against the server peer, and returns what it saw. */

@@ -19,13 +19,20 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
   public static final int PORT = 50051;
 
   private final String peer;
+  private final String label;
   private ManagedChannel channel;
 
   public PeerContainer(PeerImage image) {
+    this(image, image.peer());
+  }
+
+  /** A peer shown under another label, such as "python@baseline" for one built from the baseline. */
+  public PeerContainer(PeerImage image, String label) {
     super(image.resolve());
     this.peer = image.peer();
+    this.label = label;
     withExposedPorts(PORT);
-    withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("peer." + peer)).withSeparateOutputStreams());
+    withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("peer." + label.replace('@', '-'))).withSeparateOutputStreams());
     waitingFor(new GrpcHealthWaitStrategy(PORT));
   }
 
@@ -34,8 +41,14 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return withNetwork(network).withNetworkAliases(alias);
   }
 
+  /** The peer's language, as its folder names it: known failures are declared per language. */
   public String peer() {
     return peer;
+  }
+
+  /** How the report names this instance: the language, and "@baseline" for the released contract. */
+  public String label() {
+    return label;
   }
 
   /** host:port of this peer's server, as seen from the test JVM. */

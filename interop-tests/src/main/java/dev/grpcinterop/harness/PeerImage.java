@@ -39,7 +39,13 @@ public final class PeerImage {
 
   /** The image a peer's manifest describes: its folder, proto/, the extra CAs, and its own inputs. */
   public static PeerImage of(PeerManifest manifest, Path root) {
+    return of(manifest, root, root.resolve("proto"));
+  }
+
+  /** The same peer built from another version of the contract, such as proto-baseline/. */
+  public static PeerImage of(PeerManifest manifest, Path root, Path proto) {
     var image = of(manifest.name(), root);
+    image.withInput("proto", proto);
     manifest.buildInputs().forEach((contextPath, source) -> image.withInput(contextPath, root.resolve(source)));
     manifest.buildArgs().forEach(image::withBuildArg);
     return image;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.CaseCatalog;
 import dev.grpcinterop.harness.CaseResult;
+import dev.grpcinterop.harness.ContractMethods;
 import dev.grpcinterop.harness.DockerPreflight;
 import dev.grpcinterop.harness.InteropMatrix;
 import dev.grpcinterop.harness.InteropReport;
@@ -12,6 +13,7 @@ import dev.grpcinterop.harness.PeerManifest;
 import dev.grpcinterop.harness.Peers;
 import dev.grpcinterop.harness.Repository;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -29,17 +31,24 @@ import org.opentest4j.AssertionFailedError;
 class InteropMatrixIT {
   private static final Path REPORT = Path.of("target/interop-report");
 
+  /** The released contract, as scripts/check-proto --accept records it. */
+  private static final String BASELINE = "proto-baseline";
+
   private InteropMatrix matrix;
   private List<CaseResult> results = List.of();
+  private List<CaseResult> skewResults = List.of();
   private long wallMillis;
 
   @BeforeAll
   void runTheMatrix() throws Exception {
     DockerPreflight.requireDocker();
-    List<PeerManifest> peers = Peers.discover(Repository.root());
-    matrix = InteropMatrix.start(Repository.root(), peers);
+    Path root = Repository.root();
+    List<PeerManifest> peers = Peers.discover(root);
+    matrix = InteropMatrix.start(root, peers, root.resolve(BASELINE));
     long start = System.nanoTime();
-    results = matrix.run(CaseCatalog.all());
+    results = matrix.run(CaseCatalog.all(), matrix.pairs());
+    skewResults =
+        matrix.run(CaseCatalog.wireCases(ContractMethods.of(root.resolve(BASELINE))), matrix.skewPairs());
     wallMillis = (System.nanoTime() - start) / 1_000_000;
   }
 
@@ -49,8 +58,16 @@ class InteropMatrixIT {
       return;
     }
     try {
+      List<String> names = matrix.peers().stream().map(PeerManifest::name).toList();
+      List<String> baselines = names.stream().map(name -> name + "@baseline").toList();
+      List<String> both = new ArrayList<>(baselines);
+      both.addAll(names);
       var report =
-          new InteropReport(matrix.peers().stream().map(PeerManifest::name).toList(), results, wallMillis);
+          new InteropReport(
+              new InteropReport.Section("Every client against every server", names, names, results),
+              new InteropReport.Section("Version skew", both, both, skewResults),
+              BASELINE,
+              wallMillis);
       report.write(REPORT, matrix.logs());
       System.out.println(report.text());
     } finally {
@@ -60,6 +77,15 @@ class InteropMatrixIT {
 
   @TestFactory
   Stream<DynamicNode> everyClientAgainstEveryServer() {
+    return byPair(results);
+  }
+
+  @TestFactory
+  Stream<DynamicNode> releasedAgainstCurrentContract() {
+    return byPair(skewResults);
+  }
+
+  private static Stream<DynamicNode> byPair(List<CaseResult> results) {
     return results.stream()
         .map(r -> r.client() + " → " + r.server())
         .distinct()
