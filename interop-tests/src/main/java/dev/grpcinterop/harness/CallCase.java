@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 record CallCase(String name, String group, Scenario scenario, Outcome expected) implements InteropCase {
   @Override
   public void run(Pair pair) {
-    Outcome observed = Outcome.observed(pair.call(scenario.call()), scenario.contractMessage());
+    Outcome observed = pair.observed(pair.call(scenario.call()), scenario.contractMessage());
     assertThat(observed)
         .as("%s :: %s: what the %s client observed calling the %s server", pair.name(), name,
             pair.clientLabel(), pair.serverLabel())

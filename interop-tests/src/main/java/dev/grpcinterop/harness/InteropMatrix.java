@@ -36,6 +36,7 @@ public final class InteropMatrix implements AutoCloseable {
   private final Map<String, PeerContainer> baselines = new LinkedHashMap<>();
   private final Network network = Network.newNetwork();
   private final KnownFailures knownFailures;
+  private final com.google.protobuf.TypeRegistry baselineTypes = ContractTypes.baseline();
 
   private InteropMatrix(List<PeerManifest> peers) {
     this.peers = peers;
@@ -54,7 +55,9 @@ public final class InteropMatrix implements AutoCloseable {
         var container = new PeerContainer(image).onNetwork(matrix.network, peer.name());
         matrix.containers.put(peer.name(), container);
         container.start();
-        if (baseline == null) {
+        if (baseline == null || !peer.buildInputs().isEmpty()) {
+          // A peer whose image runs what this build made from proto/ (the Java peer's jar) cannot be
+          // rebuilt from the baseline here; it takes part in the skew pairs as the current side.
           continue;
         }
         var old = PeerImage.of(peer, root, baseline);
@@ -98,12 +101,12 @@ public final class InteropMatrix implements AutoCloseable {
     List<Pair> pairs = new ArrayList<>();
     for (PeerContainer client : baselines.values()) {
       for (PeerContainer server : containers.values()) {
-        pairs.add(new Pair(client, server, baselineLabel(client), server.label()));
+        pairs.add(new Pair(client, server, baselineLabel(client), server.label(), baselineTypes));
       }
     }
     for (PeerContainer client : containers.values()) {
       for (PeerContainer server : baselines.values()) {
-        pairs.add(new Pair(client, server, client.label(), baselineLabel(server)));
+        pairs.add(new Pair(client, server, client.label(), baselineLabel(server), null));
       }
     }
     return pairs;

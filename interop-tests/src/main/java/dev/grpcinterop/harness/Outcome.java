@@ -35,9 +35,18 @@ public record Outcome(List<String> responses, String status, String details, Lis
 
   /** What a client reported; {@code contractMessage} false compares the status code alone. */
   public static Outcome observed(RunCallResponse observed, boolean contractMessage) {
+    return observed(observed, contractMessage, TYPES);
+  }
+
+  /**
+   * What a client reported, reading its responses as the client meant them: with the types of the
+   * contract it was built from ({@code clientTypes}), so that an old client that misreads a changed
+   * field shows the value it read.
+   */
+  public static Outcome observed(RunCallResponse observed, boolean contractMessage, TypeRegistry clientTypes) {
     List<String> responses = new ArrayList<>();
     for (Any any : observed.getResponsesList()) {
-      responses.add(text(any));
+      responses.add(text(any, clientTypes));
     }
     Status.Code code = Status.fromCodeValue(observed.getStatus().getCode()).getCode();
     // The contract fixes error messages; on OK some libraries send "OK" (grpc-js), others nothing.
@@ -122,11 +131,15 @@ public record Outcome(List<String> responses, String status, String details, Lis
   }
 
   private static String text(Any any) {
+    return text(any, TYPES);
+  }
+
+  private static String text(Any any, TypeRegistry types) {
     if (any.getTypeUrl().isEmpty()) {
       return "bytes " + HexFormat.of().formatHex(any.getValue().toByteArray());
     }
     try {
-      var descriptor = TYPES.getDescriptorForTypeUrl(any.getTypeUrl());
+      var descriptor = types.getDescriptorForTypeUrl(any.getTypeUrl());
       if (descriptor == null) {
         return "unknown type " + any.getTypeUrl();
       }

@@ -15,9 +15,21 @@ import java.util.concurrent.TimeUnit;
  * with the label the report shows ("python", or "python@baseline" for one built from the released
  * contract).
  */
-public record Pair(PeerContainer client, PeerContainer server, String clientLabel, String serverLabel) {
+public record Pair(
+    PeerContainer client,
+    PeerContainer server,
+    String clientLabel,
+    String serverLabel,
+    com.google.protobuf.TypeRegistry clientTypes) {
   public Pair(PeerContainer client, PeerContainer server) {
-    this(client, server, client.label(), server.label());
+    this(client, server, client.label(), server.label(), null);
+  }
+
+  /** What the client peer's reports mean: the current contract, or the one it was built from. */
+  public Outcome observed(RunCallResponse response, boolean contractMessage) {
+    return clientTypes == null
+        ? Outcome.observed(response, contractMessage)
+        : Outcome.observed(response, contractMessage, clientTypes);
   }
 
   /** Room past a call's own deadline for the client peer to report it. */
