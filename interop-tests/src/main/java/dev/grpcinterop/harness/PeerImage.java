@@ -42,10 +42,16 @@ public final class PeerImage {
     return of(manifest, root, root.resolve("proto"));
   }
 
-  /** The same peer built from another version of the contract, such as proto-baseline/. */
+  /**
+   * The same peer built from another version of the contract, such as proto-baseline/; the control
+   * contract, proto/interop/, stays the current one, which the peer's own code is written against.
+   */
   public static PeerImage of(PeerManifest manifest, Path root, Path proto) {
     var image = of(manifest.name(), root);
     image.withInput("proto", proto);
+    if (!proto.equals(root.resolve("proto"))) {
+      image.withInput("proto/interop", root.resolve("proto/interop"));
+    }
     manifest.buildInputs().forEach((contextPath, source) -> image.withInput(contextPath, root.resolve(source)));
     manifest.buildArgs().forEach(image::withBuildArg);
     return image;
