@@ -21,6 +21,7 @@ import dev.grpcinterop.calculator.v1.StatisticsRequest;
 import dev.grpcinterop.calculator.v1.StatisticsResponse;
 import dev.grpcinterop.calculator.v1.SumRequest;
 import dev.grpcinterop.calculator.v1.SumResponse;
+import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.EchoStatusRequest;
 import dev.grpcinterop.interop.v1.MetadataEntry;
 import dev.grpcinterop.interop.v1.RunCallRequest;
@@ -52,6 +53,7 @@ public final class CaseCatalog {
   static final String COMPRESSION = "Compression";
   static final String LIMITS = "Limits and multiplexing";
   static final String EVOLUTION = "Schema evolution";
+  static final String TRANSPORT = "Transport and deployment";
 
   /** The official special_status_message text: whitespace, BMP and non-BMP characters. */
   static final String SPECIAL_STATUS_MESSAGE =
@@ -68,6 +70,8 @@ public final class CaseCatalog {
     cases.addAll(compression());
     cases.addAll(limits());
     cases.addAll(evolution());
+    // Enabled once every peer serves TLS, replicas and SetServing (issue 6, in progress).
+    // cases.addAll(transport());
     return cases;
   }
 
@@ -236,7 +240,124 @@ public final class CaseCatalog {
             Outcome.error(Code.INVALID_ARGUMENT, "unknown operation 99", "operation", "unknown value 99")));
   }
 
+  private static List<InteropCase> transport() {
+    return List.of(
+        InteropCase.of("tls_unary", TRANSPORT, pair -> assertOver(pair, Deployment.tlsTarget(pair.server().peer()),
+            pair.deployment().tls(), calculate("tls_unary", Operation.OPERATION_ADD, integer(40), integer(2)),
+            Outcome.ok(result(integer(42))))),
+        InteropCase.of("tls_streaming", TRANSPORT, pair -> assertOver(pair, Deployment.tlsTarget(pair.server().peer()),
+            pair.deployment().tls(), Scenario.named("tls_streaming", RUNNING_AVERAGE).request(average(2), average(4)).pingPong(),
+            Outcome.ok(averages(2, 2, 4, 3)))),
+        InteropCase.of("mtls", TRANSPORT, pair -> assertOver(pair, Deployment.mtlsTarget(pair.server().peer()),
+            pair.deployment().mtls(), calculate("mtls", Operation.OPERATION_MULTIPLY, integer(6), integer(7)),
+            Outcome.ok(result(integer(42))))),
+        InteropCase.of("mtls_wrong_ca", TRANSPORT, CaseCatalog::mtlsWrongCa),
+        InteropCase.of("mtls_without_client_certificate", TRANSPORT, pair -> assertRefused(pair,
+            Deployment.mtlsTarget(pair.server().peer()), pair.deployment().tls(), "a TLS client without a certificate")),
+        InteropCase.of("tls_hostname_mismatch", TRANSPORT, pair -> assertRefused(pair,
+            Deployment.wrongNameTarget(pair.server().peer()), pair.deployment().tls(),
+            "a TLS client dialling a name the server's certificate does not carry")),
+        InteropCase.of("plaintext_client_to_tls_server", TRANSPORT, pair -> assertRefused(pair,
+            Deployment.tlsTarget(pair.server().peer()), ChannelConfig.getDefaultInstance(), "a plaintext client on the TLS port")),
+        InteropCase.of("tls_client_to_plaintext_server", TRANSPORT, pair -> assertRefused(pair,
+            pair.server().peer() + ":" + PeerContainer.PORT, pair.deployment().tls(), "a TLS client on the plaintext port")),
+        InteropCase.of("round_robin_over_replicas", TRANSPORT,
+            pair -> pair.deployment().withReplicas(pair.server().peer(), replicas -> roundRobinOverReplicas(pair, replicas.size()))),
+        InteropCase.of("replica_stopped", TRANSPORT, CaseCatalog::replicaStopped),
+        InteropCase.of("reconnection_after_server_restart", TRANSPORT, CaseCatalog::reconnection));
+  }
+
   // --- Cases that take more than one call ---
+
+  /** The call, made over the channel {@code config} describes to {@code target}, has the outcome. */
+  private static void assertOver(Pair pair, String target, ChannelConfig config, Scenario.Builder scenario, Outcome expected) {
+    RunCallResponse observed = pair.call(scenario.channel(config).build().call(), target);
+    assertThat(pair.observed(observed, true))
+        .as("%s: over %s to %s", pair.name(), config.hasTls() ? (config.getTls().getClientCert().isEmpty() ? "TLS" : "mTLS") : "plaintext", target)
+        .isEqualTo(expected);
+  }
+
+  /** The connection is refused: the call fails UNAVAILABLE within its deadline, never hangs. */
+  private static void assertRefused(Pair pair, String target, ChannelConfig config, String who) {
+    RunCallResponse observed =
+        pair.call(calculate("refused", Operation.OPERATION_ADD, integer(1), integer(1)).channel(config)
+            .timeout(Duration.ofSeconds(5)).build().call(), target);
+    assertThat(Code.values()[observed.getStatus().getCode()])
+        .as("%s: %s (%s) must be refused with UNAVAILABLE; the status was %s", pair.name(), who, target, observed.getStatus())
+        .isEqualTo(Code.UNAVAILABLE);
+  }
+
+  private static void mtlsWrongCa(Pair pair) {
+    String mtls = Deployment.mtlsTarget(pair.server().peer());
+    assertRefused(pair, mtls, pair.deployment().mtlsWrongCa(), "a client whose certificate another CA signed");
+    assertOver(pair, mtls, pair.deployment().mtls(),
+        calculate("mtls_after_refusal", Operation.OPERATION_ADD, integer(1), integer(1)), Outcome.ok(result(integer(2))));
+  }
+
+  /** round_robin over one DNS name for several replicas: every live replica serves some calls. */
+  private static java.util.Set<String> roundRobinOverReplicas(Pair pair, int live) throws InterruptedException {
+    String target = Deployment.replicasTarget(pair.server().peer());
+    ChannelConfig roundRobin = ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build();
+    Scenario.Builder call = calculate("round_robin", Operation.OPERATION_ADD, integer(1), integer(1)).channel(roundRobin);
+    // The first call makes the channel, which then connects to every replica it resolves.
+    pair.call(call.build().call(), target);
+    Thread.sleep(500);
+    List<RunCallRequest> calls = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      calls.add(call.build().call().toBuilder().setTarget(target).build());
+    }
+    java.util.Set<String> servedBy = new java.util.TreeSet<>();
+    for (RunCallResponse result : pair.callAllTo(calls)) {
+      // No call is in flight on a replica when it stops, so the bound on failed calls is zero.
+      assertThat(result.getStatus().getCode()).as("%s: a load-balanced call to %s: %s", pair.name(), target, result.getStatus()).isZero();
+      result.getHeadersList().stream()
+          .filter(h -> h.getKey().equals("x-interop-server-id"))
+          .forEach(h -> servedBy.add(h.getText()));
+    }
+    assertThat(servedBy)
+        .as("%s: the replicas that served 30 round_robin calls to %s (x-interop-server-id)", pair.name(), target)
+        .hasSize(live);
+    return servedBy;
+  }
+
+  /** A replica stops gracefully: the calls after it go to the others, none fails. */
+  private static void replicaStopped(Pair pair) throws Exception {
+    pair.deployment().withReplicas(pair.server().peer(), replicas -> {
+      PeerContainer stopped = replicas.get(0);
+      Replicas.stop(stopped);
+      try {
+        assertThat(roundRobinOverReplicas(pair, replicas.size() - 1))
+            .as("%s: replicas serving after %s stopped", pair.name(), stopped.label())
+            .doesNotContain(stopped.label());
+      } finally {
+        Replicas.start(stopped);
+      }
+    });
+  }
+
+  /** The server restarts: the client's next calls succeed once it has reconnected, within its backoff. */
+  private static void reconnection(Pair pair) throws Exception {
+    pair.deployment().withReplicas(pair.server().peer(), replicas -> {
+      PeerContainer server = replicas.get(replicas.size() - 1);
+      String target = Deployment.replicaTarget(server);
+      Scenario.Builder call = calculate("reconnection", Operation.OPERATION_ADD, integer(2), integer(2)).timeout(Duration.ofSeconds(2));
+      assertThat(pair.call(call.build().call(), target).getStatus().getCode()).as("%s: before the restart", pair.name()).isZero();
+      Replicas.stop(server);
+      Replicas.start(server);
+      long start = System.nanoTime();
+      RunCallResponse last = null;
+      // gRPC's reconnect backoff starts at 1 s and grows 1.6 times, with jitter: 20 s covers a few tries.
+      while (System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+        last = pair.call(call.build().call(), target);
+        if (last.getStatus().getCode() == 0) {
+          return;
+        }
+        Thread.sleep(250);
+      }
+      throw new AssertionError(pair.name() + ": no call to " + target + " succeeded within 20 s of the server's restart;"
+          + " the last status was " + last.getStatus());
+    });
+  }
 
   private static void malformedRequest(Pair pair) {
     RunCallResponse malformed =

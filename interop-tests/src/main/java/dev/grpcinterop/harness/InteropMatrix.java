@@ -35,6 +35,9 @@ public final class InteropMatrix implements AutoCloseable {
   /** Each peer built from the released contract; the same container where the contracts agree. */
   private final Map<String, PeerContainer> baselines = new LinkedHashMap<>();
   private final Network network = Network.newNetwork();
+  private final Deployment deployment = Deployment.create();
+  /** The mTLS instance and the replicas of each server, which only ever serve. */
+  private final List<PeerContainer> servingOnly = new ArrayList<>();
   private final KnownFailures knownFailures;
   private final com.google.protobuf.TypeRegistry baselineTypes = ContractTypes.baseline();
 
@@ -52,9 +55,29 @@ public final class InteropMatrix implements AutoCloseable {
     try {
       for (PeerManifest peer : peers) {
         var image = PeerImage.of(peer, root);
-        var container = new PeerContainer(image).onNetwork(matrix.network, peer.name());
-        matrix.containers.put(peer.name(), container);
+        String name = peer.name();
+        var ca = matrix.deployment.ca();
+        var container =
+            new PeerContainer(image)
+                .onNetwork(matrix.network, name, name + "-wrongname")
+                .withTls(ca.server(List.of(name, "localhost")), null);
+        matrix.containers.put(name, container);
         container.start();
+        var mtls =
+            new PeerContainer(image, name + "-mtls")
+                .onNetwork(matrix.network, name + "-mtls")
+                .withTls(ca.server(List.of(name + "-mtls")), ca.certificate());
+        matrix.servingOnly.add(mtls);
+        mtls.start();
+        for (int i = 1; i <= Deployment.REPLICAS; i++) {
+          var replica =
+              new PeerContainer(image, name + "-replica-" + i)
+                  .onNetwork(matrix.network, name + "-replicas", name + "-replica-" + i)
+                  .withEnv("SERVER_ID", name + "-replica-" + i);
+          matrix.servingOnly.add(replica);
+          matrix.deployment.addReplica(name, replica);
+          replica.start();
+        }
         if (baseline == null || !peer.buildInputs().isEmpty()) {
           // A peer whose image runs what this build made from proto/ (the Java peer's jar) cannot be
           // rebuilt from the baseline here; it takes part in the skew pairs as the current side.
@@ -87,7 +110,7 @@ public final class InteropMatrix implements AutoCloseable {
     List<Pair> pairs = new ArrayList<>();
     for (PeerContainer client : containers.values()) {
       for (PeerContainer server : containers.values()) {
-        pairs.add(new Pair(client, server));
+        pairs.add(new Pair(client, server, deployment));
       }
     }
     return pairs;
@@ -101,12 +124,12 @@ public final class InteropMatrix implements AutoCloseable {
     List<Pair> pairs = new ArrayList<>();
     for (PeerContainer client : baselines.values()) {
       for (PeerContainer server : containers.values()) {
-        pairs.add(new Pair(client, server, baselineLabel(client), server.label(), baselineTypes));
+        pairs.add(new Pair(client, server, baselineLabel(client), server.label(), baselineTypes, deployment));
       }
     }
     for (PeerContainer client : containers.values()) {
       for (PeerContainer server : baselines.values()) {
-        pairs.add(new Pair(client, server, client.label(), baselineLabel(server), null));
+        pairs.add(new Pair(client, server, client.label(), baselineLabel(server), null, deployment));
       }
     }
     return pairs;
@@ -212,6 +235,7 @@ public final class InteropMatrix implements AutoCloseable {
   private List<PeerContainer> distinctContainers() {
     List<PeerContainer> all = new ArrayList<>(containers.values());
     baselines.values().stream().filter(c -> !all.contains(c)).forEach(all::add);
+    all.addAll(servingOnly);
     return all;
   }
 }

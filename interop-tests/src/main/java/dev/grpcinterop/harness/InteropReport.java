@@ -96,7 +96,7 @@ public final class InteropReport {
         all.size(), wallMillis / 1000.0, count(all, Verdict.PASSED), count(all, Verdict.FAILED),
         count(all, Verdict.KNOWN_FAILURE)));
     textGrid(out, matrix);
-    if (skew != null) {
+    if (skew != null && !skew.results().isEmpty()) {
       out.append("\n").append(skew.title()).append(" (released contract: ").append(baseline).append(")\n");
       textGrid(out, skew);
     }
@@ -163,8 +163,8 @@ public final class InteropReport {
         .append(count(all, Verdict.KNOWN_FAILURE)).append(" known failures. Peer logs: ");
     logNames.forEach(name -> html.append("<a href=\"logs/").append(name).append(".log\">").append(escape(name)).append("</a> "));
     html.append("</p>\n");
-    htmlSection(html, matrix, "Every client against every server, all built from proto/.");
-    if (skew != null) {
+    htmlSection(html, matrix, "Each peer's client against each peer's server, all built from proto/; a cell opens its cases.");
+    if (skew != null && !skew.results().isEmpty()) {
       htmlSection(html, skew, "Clients built from the released contract (" + baseline
           + ") against servers built from proto/, and the other way round: the single calls both"
           + " versions declare.");

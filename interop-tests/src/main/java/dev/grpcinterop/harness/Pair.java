@@ -20,9 +20,15 @@ public record Pair(
     PeerContainer server,
     String clientLabel,
     String serverLabel,
-    com.google.protobuf.TypeRegistry clientTypes) {
-  public Pair(PeerContainer client, PeerContainer server) {
-    this(client, server, client.label(), server.label(), null);
+    com.google.protobuf.TypeRegistry clientTypes,
+    Deployment deployment) {
+  public Pair(PeerContainer client, PeerContainer server, Deployment deployment) {
+    this(client, server, client.label(), server.label(), null, deployment);
+  }
+
+  /** Has the client peer make {@code call} against another of the server peer's addresses. */
+  public RunCallResponse call(RunCallRequest call, String target) {
+    return control(client, Durations.toMillis(call.getTimeout())).runCall(call.toBuilder().setTarget(target).build());
   }
 
   /** What the client peer's reports mean: the current contract, or the one it was built from. */
@@ -52,6 +58,12 @@ public record Pair(
     var batch = RunCallsRequest.newBuilder();
     calls.forEach(c -> batch.addCalls(c.toBuilder().setTarget(server.networkTarget())));
     return control(client, longest).runCalls(batch.build()).getResultsList();
+  }
+
+  /** Has the client peer make every call at once, each to the target it names. */
+  public List<RunCallResponse> callAllTo(List<RunCallRequest> calls) {
+    long longest = calls.stream().mapToLong(c -> Durations.toMillis(c.getTimeout())).max().orElse(0);
+    return control(client, longest).runCalls(RunCallsRequest.newBuilder().addAllCalls(calls).build()).getResultsList();
   }
 
   /** What the server peer saw of the call that carried {@code callId}. */

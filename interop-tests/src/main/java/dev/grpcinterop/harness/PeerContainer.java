@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.Slf4jLogConsumer;
+import org.testcontainers.images.builder.Transferable;
 
 /**
  * One running peer, of any language: its server on {@link #PORT}, reachable from the test JVM by
@@ -36,9 +37,26 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     waitingFor(new GrpcHealthWaitStrategy(PORT));
   }
 
+  /**
+   * Also serves TLS on {@link Deployment#TLS_PORT} with this certificate; with {@code clientCa},
+   * requires client certificates it signed. Configured as every peer is: by environment variables.
+   */
+  public PeerContainer withTls(CertificateAuthority.Issued certificate, byte[] clientCa) {
+    withCopyToContainer(Transferable.of(certificate.certificate()), "/tmp/interop-tls/server.pem");
+    withCopyToContainer(Transferable.of(certificate.privateKey()), "/tmp/interop-tls/server.key");
+    withEnv("TLS_CERT_FILE", "/tmp/interop-tls/server.pem");
+    withEnv("TLS_KEY_FILE", "/tmp/interop-tls/server.key");
+    withEnv("TLS_PORT", Integer.toString(Deployment.TLS_PORT));
+    if (clientCa != null) {
+      withCopyToContainer(Transferable.of(clientCa), "/tmp/interop-tls/client-ca.pem");
+      withEnv("TLS_CLIENT_CA_FILE", "/tmp/interop-tls/client-ca.pem");
+    }
+    return this;
+  }
+
   /** Joins {@code network} as the host name {@code alias}, where the other peers can dial it. */
-  public PeerContainer onNetwork(Network network, String alias) {
-    return withNetwork(network).withNetworkAliases(alias);
+  public PeerContainer onNetwork(Network network, String... aliases) {
+    return withNetwork(network).withNetworkAliases(aliases);
   }
 
   /** The peer's language, as its folder names it: known failures are declared per language. */
@@ -58,7 +76,7 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
 
   /** host:port of this peer's server, as seen from another container on its network. */
   public String networkTarget() {
-    return getNetworkAliases().get(getNetworkAliases().size() - 1) + ":" + PORT;
+    return peer + (label.endsWith("@baseline") ? "-baseline" : "") + ":" + PORT;
   }
 
   /** A channel from the test JVM to this peer, closed with the container. */

@@ -77,6 +77,12 @@ public record Scenario(String name, RunCallRequest call, boolean contractMessage
       return this;
     }
 
+    /** The client's channel: TLS, load balancing, keepalive; see ChannelConfig. */
+    public Builder channel(dev.grpcinterop.interop.v1.ChannelConfig config) {
+      call.setChannel(config);
+      return this;
+    }
+
     public Builder gzip() {
       call.setCompression("gzip");
       return this;

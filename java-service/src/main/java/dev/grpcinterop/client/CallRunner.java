@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
 import dev.grpcinterop.calculator.v1.CalculatorServiceGrpc;
 import dev.grpcinterop.interop.v1.CallStatus;
+import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.MetadataEntry;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
@@ -29,7 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Makes one call exactly as a {@link RunCallRequest} describes it, with grpc-java's own client,
@@ -42,10 +43,10 @@ public final class CallRunner {
   private static final long GRACE_MILLIS = 5_000;
 
   private final Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
-  private final Function<String, Channel> channels;
+  private final BiFunction<String, ChannelConfig, Channel> channels;
 
-  /** @param channels the channel to use for a target, "host:port" */
-  public CallRunner(Function<String, Channel> channels) {
+  /** @param channels the channel to use for a target ("host:port") made as a ChannelConfig says */
+  public CallRunner(BiFunction<String, ChannelConfig, Channel> channels) {
     this(
         channels,
         List.of(
@@ -53,7 +54,7 @@ public final class CallRunner {
             PeerControlServiceGrpc.getServiceDescriptor()));
   }
 
-  public CallRunner(Function<String, Channel> channels, List<ServiceDescriptor> services) {
+  public CallRunner(BiFunction<String, ChannelConfig, Channel> channels, List<ServiceDescriptor> services) {
     this.channels = channels;
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
@@ -155,7 +156,7 @@ public final class CallRunner {
       throw invalid("target is required");
     }
     return new Prepared(
-        channels.apply(request.getTarget()), method, options, request, messages, metadata);
+        channels.apply(request.getTarget(), request.getChannel()), method, options, request, messages, metadata);
   }
 
   /** Any path, as a bidirectional stream of bytes: what every gRPC call is on the wire. */

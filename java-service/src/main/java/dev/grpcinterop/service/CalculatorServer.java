@@ -4,6 +4,7 @@ import io.grpc.BindableService;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.TlsServerCredentials;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -39,7 +40,33 @@ public final class CalculatorServer implements Callable<Integer> {
       description = "Port to listen on; 0 picks a free one. Default: ${DEFAULT-VALUE}.")
   private int port;
 
+  @Option(
+      names = "--tls-port",
+      defaultValue = "${env:TLS_PORT:-50443}",
+      description = "Port for TLS, served when --tls-cert-file and --tls-key-file are given. Default: ${DEFAULT-VALUE}.")
+  private int tlsPort;
+
+  @Option(names = "--tls-cert-file", defaultValue = "${env:TLS_CERT_FILE}", description = "PEM certificate chain for TLS.")
+  private java.io.File tlsCert;
+
+  @Option(names = "--tls-key-file", defaultValue = "${env:TLS_KEY_FILE}", description = "PEM private key for TLS.")
+  private java.io.File tlsKey;
+
+  @Option(
+      names = "--tls-client-ca-file",
+      defaultValue = "${env:TLS_CLIENT_CA_FILE}",
+      description = "PEM CA: the TLS port then requires client certificates it signed (mTLS).")
+  private java.io.File tlsClientCa;
+
+  /** The services whose health SetServing turns, "" meaning the server as a whole. */
+  static final List<String> HEALTH_SERVICES =
+      List.of(
+          HealthStatusManager.SERVICE_NAME_ALL_SERVICES,
+          dev.grpcinterop.calculator.v1.CalculatorServiceGrpc.SERVICE_NAME,
+          dev.grpcinterop.interop.v1.PeerControlServiceGrpc.SERVICE_NAME);
+
   private Server server;
+  private Server tlsServer;
   private HealthStatusManager health;
   private ScheduledExecutorService pacer;
   private PeerControlService control;
@@ -48,27 +75,40 @@ public final class CalculatorServer implements Callable<Integer> {
   public CalculatorServer start(int port) throws IOException {
     pacer = Executors.newSingleThreadScheduledExecutor(daemonThread("factorize-pacer"));
     health = new HealthStatusManager();
-    control = new PeerControlService(ServerCallLog.shared());
+    control = new PeerControlService(ServerCallLog.shared(), health);
     List<BindableService> services = List.of(new CalculatorService(pacer), control);
-    var builder = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create());
+    server = serve(Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()), services);
+    if (tlsCert != null && tlsKey != null) {
+      var tls = TlsServerCredentials.newBuilder().keyManager(tlsCert, tlsKey);
+      if (tlsClientCa != null) {
+        tls.trustManager(tlsClientCa).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
+      }
+      tlsServer = serve(Grpc.newServerBuilderForPort(tlsPort, tls.build()), services);
+      log.info("calculator server listening with TLS{} on port {}", tlsClientCa != null ? " (mTLS)" : "", tlsServer.getPort());
+    }
+    for (String service : HEALTH_SERVICES) {
+      health.setStatus(service, ServingStatus.SERVING);
+    }
+    log.info("calculator server listening on port {}", server.getPort());
+    return this;
+  }
+
+  private Server serve(io.grpc.ServerBuilder<?> builder, List<BindableService> services) throws IOException {
+    ServerIdInterceptor serverId = ServerIdInterceptor.fromEnvironment();
     for (BindableService service : services) {
       builder.addService(
           ServerInterceptors.intercept(
               service,
               new MetadataEchoInterceptor(),
               new ResponseCompressionInterceptor(),
+              serverId,
               ServerCallLog.shared().interceptor()));
-      health.setStatus(service.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
-    server =
-        builder
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build()
-            .start();
-    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
-    log.info("calculator server listening on port {}", server.getPort());
-    return this;
+    return builder
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
+        .build()
+        .start();
   }
 
   public int port() {
@@ -81,9 +121,13 @@ public final class CalculatorServer implements Callable<Integer> {
       return;
     }
     health.enterTerminalState();
-    server.shutdown();
-    if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
-      server.shutdownNow().awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+    for (Server running : tlsServer == null ? List.of(server) : List.of(server, tlsServer)) {
+      running.shutdown();
+    }
+    for (Server running : tlsServer == null ? List.of(server) : List.of(server, tlsServer)) {
+      if (!running.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+        running.shutdownNow().awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+      }
     }
     pacer.shutdownNow();
     control.close();

@@ -2,6 +2,12 @@ package dev.grpcinterop.service;
 
 import com.google.protobuf.RuntimeVersion;
 import dev.grpcinterop.client.CallRunner;
+import dev.grpcinterop.client.ChannelFactory;
+import dev.grpcinterop.interop.v1.ChannelConfig;
+import dev.grpcinterop.interop.v1.SetServingRequest;
+import dev.grpcinterop.interop.v1.SetServingResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.EchoStatusRequest;
@@ -14,16 +20,10 @@ import dev.grpcinterop.interop.v1.RunCallResponse;
 import dev.grpcinterop.interop.v1.RunCallsRequest;
 import dev.grpcinterop.interop.v1.RunCallsResponse;
 import io.grpc.Channel;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The Java side of interop.v1.PeerControlService: the suite drives the Java client through it
@@ -32,19 +32,33 @@ import java.util.function.Function;
 public final class PeerControlService extends PeerControlServiceGrpc.PeerControlServiceImplBase
     implements AutoCloseable {
   private final ServerCallLog callLog;
-  private final Map<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+  private final ChannelFactory channels = new ChannelFactory();
+  private final HealthStatusManager health;
   private final CallRunner runner;
 
-  /** A control service whose client dials each target in plaintext, one cached channel each. */
-  public PeerControlService(ServerCallLog callLog) {
+  /** A control service whose client makes its own channels, one per target and configuration. */
+  public PeerControlService(ServerCallLog callLog, HealthStatusManager health) {
     this.callLog = callLog;
-    this.runner = new CallRunner(this::channelTo);
+    this.health = health;
+    this.runner = new CallRunner(channels::channel);
   }
 
   /** A control service whose client uses the channels given, as tests with in-process ones do. */
-  public PeerControlService(ServerCallLog callLog, Function<String, Channel> channels) {
+  public PeerControlService(
+      ServerCallLog callLog, HealthStatusManager health, BiFunction<String, ChannelConfig, Channel> channels) {
     this.callLog = callLog;
+    this.health = health;
     this.runner = new CallRunner(channels);
+  }
+
+  @Override
+  public void setServing(SetServingRequest request, StreamObserver<SetServingResponse> responses) {
+    ServingStatus status = request.getServing() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+    for (String service : CalculatorServer.HEALTH_SERVICES) {
+      health.setStatus(service, status);
+    }
+    responses.onNext(SetServingResponse.getDefaultInstance());
+    responses.onCompleted();
   }
 
   @Override
@@ -117,20 +131,8 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
                         .asRuntimeException()));
   }
 
-  private ManagedChannel channelTo(String target) {
-    return channels.computeIfAbsent(
-        target,
-        t ->
-            Grpc.newChannelBuilder(t, InsecureChannelCredentials.create())
-                // Reports of large calls travel back inside RunCall's own response.
-                .maxInboundMessageSize(64 * 1024 * 1024)
-                .build());
-  }
-
   @Override
   public void close() throws InterruptedException {
-    for (ManagedChannel channel : channels.values()) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
+    channels.close();
   }
 }

@@ -22,7 +22,7 @@ final class InProcessCalculator implements AutoCloseable {
 
   InProcessCalculator() throws IOException {
     String name = InProcessServerBuilder.generateName();
-    control = new PeerControlService(callLog, target -> channel());
+    control = new PeerControlService(callLog, new io.grpc.protobuf.services.HealthStatusManager(), (target, config) -> channel());
     server =
         InProcessServerBuilder.forName(name)
             .addService(
