@@ -1,34 +1,70 @@
-"""Starts the Python peer: python -m peer [--port N]."""
+"""Starts the Python peer: python -m peer [--port N] [--tls-cert FILE --tls-key FILE ...]."""
 
 import argparse
 import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
-from peer.server import serve
+from peer.server import ServerTls, serve
 
 DEFAULT_PORT = 50051
+DEFAULT_TLS_PORT = 50443
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m peer",
-        description="The Python peer of the gRPC interop harness (plaintext gRPC).",
+        description="The Python peer of the gRPC interop harness. Every flag defaults to the "
+        "environment variable named in its help.",
     )
+    env = os.environ.get
     parser.add_argument(
         "--port",
         type=int,
-        default=int(os.environ.get("PORT", DEFAULT_PORT)),
-        help=f"port to serve on, on 0.0.0.0 (default: $PORT, else {DEFAULT_PORT})",
+        default=int(env("PORT", DEFAULT_PORT)),
+        help=f"plaintext port, on 0.0.0.0 (PORT, else {DEFAULT_PORT})",
+    )
+    parser.add_argument(
+        "--server-id",
+        default=env("SERVER_ID"),
+        help="the x-interop-server-id response header (SERVER_ID, else the host name)",
+    )
+    parser.add_argument(
+        "--tls-port",
+        type=int,
+        default=int(env("TLS_PORT", DEFAULT_TLS_PORT)),
+        help=f"TLS port, served only with --tls-cert and --tls-key (TLS_PORT, else "
+        f"{DEFAULT_TLS_PORT})",
+    )
+    # Paths stay strings: argparse would turn an empty variable into Path("."), which is truthy.
+    parser.add_argument("--tls-cert", default=env("TLS_CERT_FILE"), help="PEM (TLS_CERT_FILE)")
+    parser.add_argument("--tls-key", default=env("TLS_KEY_FILE"), help="PEM (TLS_KEY_FILE)")
+    parser.add_argument(
+        "--tls-client-ca",
+        default=env("TLS_CLIENT_CA_FILE"),
+        help="PEM; the TLS port then requires a client certificate it signed (TLS_CLIENT_CA_FILE)",
     )
     args = parser.parse_args()
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key (TLS_CERT_FILE, TLS_KEY_FILE) go together")
+    if args.tls_client_ca and not args.tls_cert:
+        parser.error("--tls-client-ca (TLS_CLIENT_CA_FILE) needs --tls-cert and --tls-key")
+    tls = None
+    if args.tls_cert:
+        tls = ServerTls(
+            port=args.tls_port,
+            certificate_chain=Path(args.tls_cert).read_bytes(),
+            private_key=Path(args.tls_key).read_bytes(),
+            client_ca=Path(args.tls_client_ca).read_bytes() if args.tls_client_ca else None,
+        )
     logging.basicConfig(
         stream=sys.stdout,
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    asyncio.run(serve(args.port))
+    asyncio.run(serve(args.port, server_id=args.server_id, tls=tls))
 
 
 if __name__ == "__main__":

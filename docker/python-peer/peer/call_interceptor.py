@@ -1,5 +1,5 @@
-"""What every method does besides its own work: metadata echo, response compression on request,
-call records, error statuses.
+"""What every method does besides its own work: the server-id header, metadata echo, response
+compression on request, call records, error statuses.
 
 Done once here, around each handler, rather than in each handler: the echo and the records then
 cover every method, including ones added to calculator.proto later.
@@ -20,6 +20,7 @@ ECHO_INITIAL_KEY = "x-grpc-test-echo-initial"
 ECHO_TRAILING_KEY = "x-grpc-test-echo-trailing-bin"
 CALL_ID_KEY = "x-interop-call-id"
 RESPONSE_COMPRESSION_KEY = "x-interop-response-compression"
+SERVER_ID_KEY = "x-interop-server-id"
 
 _RESPONSE_COMPRESSIONS = {
     "identity": grpc.Compression.NoCompression,
@@ -36,8 +37,9 @@ _HANDLER_FACTORIES = {
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, call_log: ServerCallLog) -> None:
+    def __init__(self, call_log: ServerCallLog, server_id: str) -> None:
         self._call_log = call_log
+        self._server_id = server_id
 
     async def intercept_service(
         self,
@@ -65,13 +67,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         # grpc.aio picks how to drive a handler from its function type, so the wrapper must have the
         # same type: an async generator for streamed responses, a coroutine for the rest (including
         # handlers that stream through context.write, like the health service's Watch).
-        call_log = self._call_log
+        call_log, server_id = self._call_log, self._server_id
         if inspect.isasyncgenfunction(behaviour):
 
             async def stream_responses(
                 request: Any, context: grpc.aio.ServicerContext
             ) -> AsyncIterator[Any]:
-                call = _ObservedCall(method, context, call_log)
+                call = _ObservedCall(method, context, call_log, server_id)
                 try:
                     await call.begin()
                     async for response in behaviour(request, context):
@@ -89,7 +91,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         if inspect.iscoroutinefunction(behaviour):
 
             async def respond(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                call = _ObservedCall(method, context, call_log)
+                call = _ObservedCall(method, context, call_log, server_id)
                 try:
                     await call.begin()
                     return await behaviour(request, context)
@@ -110,9 +112,14 @@ class _ObservedCall:
     """One call as the interceptor follows it from its handler's start to its end."""
 
     def __init__(
-        self, method: str, context: grpc.aio.ServicerContext, call_log: ServerCallLog
+        self,
+        method: str,
+        context: grpc.aio.ServicerContext,
+        call_log: ServerCallLog,
+        server_id: str,
     ) -> None:
         self._context = context
+        self._server_id = server_id
         self._metadata = {key: value for key, value in context.invocation_metadata() or ()}
         self._echo_trailers: tuple[tuple[str, bytes], ...] = ()
         if ECHO_TRAILING_KEY in self._metadata:
@@ -124,7 +131,7 @@ class _ObservedCall:
 
     async def begin(self) -> None:
         """Applies what the request metadata asks of every call, before the handler runs."""
-        headers = []
+        headers = [(SERVER_ID_KEY, self._server_id)]
         if ECHO_INITIAL_KEY in self._metadata:
             headers.append((ECHO_INITIAL_KEY, self._metadata[ECHO_INITIAL_KEY]))
         compression = self._metadata.get(RESPONSE_COMPRESSION_KEY)
@@ -138,11 +145,11 @@ class _ObservedCall:
             self._context.set_compression(_RESPONSE_COMPRESSIONS[compression])
             if self._record is not None and compression != "identity":
                 self._record.response_compression = compression
-        # The headers go out now when compression is asked for: grpc.aio applies set_compression()
-        # to headers sent by send_initial_metadata() or write(), but not to the headers it sends
-        # itself with a unary response (README.md, "Where grpcio behaves in its own way").
-        if headers or compression is not None:
-            await self._context.send_initial_metadata(headers)
+        # The headers go out now, before the handler runs: grpc.aio's ServicerContext cannot add
+        # to the headers it sends itself, and it applies set_compression() to headers sent by
+        # send_initial_metadata() or write() but not to those it sends with a unary response
+        # (README.md, "Where grpcio behaves in its own way"). A call that fails still has headers.
+        await self._context.send_initial_metadata(headers)
         if self._echo_trailers:
             self._context.set_trailing_metadata(self._echo_trailers)
 

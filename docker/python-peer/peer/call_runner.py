@@ -16,16 +16,12 @@ from google.protobuf import any_pb2, descriptor_pool, duration_pb2, message_fact
 from google.protobuf.message import DecodeError, Message
 from interop.v1 import peer_control_pb2
 
+from peer.channels import Channels, config_problem
 from peer.status import StatusError, invalid_argument
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 _COMPRESSIONS = {"": None, "identity": None, "gzip": grpc.Compression.Gzip}
-
-# RunCall reports large responses (Statistics with its sorted values), so its client accepts more
-# than gRPC's default 4 MiB. The peer's server keeps the default.
-MAX_RECEIVE_BYTES = 64 * 1024 * 1024
-CHANNEL_OPTIONS = (("grpc.max_receive_message_length", MAX_RECEIVE_BYTES),)
 
 
 @dataclass(frozen=True)
@@ -61,6 +57,7 @@ class _PlannedCall:
     """A RunCallRequest that was checked and translated: everything needed to make the call."""
 
     target: str
+    channel: peer_control_pb2.ChannelConfig
     method: _Method
     # Messages of the method's input type, or bytes in raw mode.
     requests: list[Any]
@@ -80,12 +77,10 @@ class _StartedCall:
 
 class CallRunner:
     def __init__(self) -> None:
-        self._channels: dict[str, grpc.aio.Channel] = {}
+        self._channels = Channels()
 
     async def close(self) -> None:
-        for channel in self._channels.values():
-            await channel.close()
-        self._channels.clear()
+        await self._channels.close()
 
     async def run(
         self, description: peer_control_pb2.RunCallRequest
@@ -110,7 +105,7 @@ class CallRunner:
 
     def _start(self, plan: _PlannedCall) -> _StartedCall:
         method = plan.method
-        multicallable = getattr(self._channel(plan.target), method.kind)(
+        multicallable = getattr(self._channels.get(plan.target, plan.channel), method.kind)(
             method.path,
             request_serializer=method.serialize,
             response_deserializer=method.deserialize,
@@ -155,11 +150,6 @@ class CallRunner:
             elapsed=_duration(elapsed_nanos),
         )
 
-    def _channel(self, target: str) -> grpc.aio.Channel:
-        if target not in self._channels:
-            self._channels[target] = grpc.aio.insecure_channel(target, options=CHANNEL_OPTIONS)
-        return self._channels[target]
-
 
 def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
     """Checks a description; raises INVALID_ARGUMENT, saying why, when it cannot be carried out."""
@@ -185,8 +175,12 @@ def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
         raise invalid_argument(
             f'unknown compression "{description.compression}" (use "", "identity" or "gzip")'
         )
+    problem = config_problem(description.channel)
+    if problem is not None:
+        raise invalid_argument(f"channel: {problem}")
     return _PlannedCall(
         target=description.target,
+        channel=description.channel,
         method=method,
         requests=requests,
         timeout_seconds=description.timeout.ToTimedelta().total_seconds(),

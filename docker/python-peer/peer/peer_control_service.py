@@ -8,13 +8,17 @@ from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.call_runner import CallRunner
 from peer.server_calls import ServerCallLog
+from peer.serving import ServingStatus
 from peer.status import StatusError, status_code
 
 
 class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
-    def __init__(self, call_runner: CallRunner, call_log: ServerCallLog) -> None:
+    def __init__(
+        self, call_runner: CallRunner, call_log: ServerCallLog, serving: ServingStatus
+    ) -> None:
         self._call_runner = call_runner
         self._call_log = call_log
+        self._serving = serving
 
     async def Describe(
         self, request: peer_control_pb2.DescribeRequest, context: grpc.aio.ServicerContext
@@ -60,3 +64,9 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
         if call.deadline_remaining is not None:
             response.deadline_remaining.FromNanoseconds(int(call.deadline_remaining * 1e9))
         return response
+
+    async def SetServing(
+        self, request: peer_control_pb2.SetServingRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.SetServingResponse:
+        await self._serving.set(request.serving)
+        return peer_control_pb2.SetServingResponse()
