@@ -1,11 +1,12 @@
 // One server interceptor for what every method does the same way: echo the test metadata (as the
-// official interop case custom_metadata does) and record calls for GetServerCall. Handlers know
-// nothing of either.
+// official interop case custom_metadata does), name this replica in the response headers, and
+// record calls for GetServerCall. Handlers know nothing of any of it.
 import grpc from '@grpc/grpc-js';
 
 const ECHO_INITIAL_KEY = 'x-grpc-test-echo-initial';
 const ECHO_TRAILING_KEY = 'x-grpc-test-echo-trailing-bin';
 const CALL_ID_KEY = 'x-interop-call-id';
+const SERVER_ID_KEY = 'x-interop-server-id';
 
 function remainingMillis(deadline) {
   const at = Number(deadline); // a Date or epoch milliseconds; Infinity when the call has none
@@ -14,9 +15,10 @@ function remainingMillis(deadline) {
 
 /**
  * A grpc-js server interceptor. Calls to `recordedServices` (full service names) that carry
- * x-interop-call-id are recorded in `callLog`.
+ * x-interop-call-id are recorded in `callLog`; every response's headers carry `serverId`, so that a
+ * client behind a load balancer can tell which replica answered.
  */
-export function callInterceptor({ callLog, recordedServices }) {
+export function callInterceptor({ callLog, recordedServices, serverId }) {
   return (methodDescriptor, call) => {
     const method = methodDescriptor.path.slice(1);
     const recorded = recordedServices.has(method.slice(0, method.indexOf('/')));
@@ -50,6 +52,7 @@ export function callInterceptor({ callLog, recordedServices }) {
         });
       },
       sendMetadata(metadata, next) {
+        metadata.set(SERVER_ID_KEY, serverId);
         for (const value of echoInitial) metadata.add(ECHO_INITIAL_KEY, value);
         next(metadata);
       },

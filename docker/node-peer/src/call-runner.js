@@ -5,26 +5,12 @@
 // client. A raw call skips the catalog and sends the bytes it is given to any path.
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import grpc from '@grpc/grpc-js';
+import { ClientChannels, COMPRESSIONS } from './client-channels.js';
 import { durationFromNanos, durationToMillis } from './duration.js';
 import { entriesFromMetadata, metadataFromEntries } from './metadata-entries.js';
 import { STATUS_DETAILS_KEY } from './rich-status.js';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
-
-// The server keeps gRPC's default 4 MiB limit on what it receives; the client takes up to 64 MiB,
-// so that a large response reaches the suite, which alone judges sizes.
-const CLIENT_OPTIONS = { 'grpc.max_receive_message_length': 64 * 1024 * 1024 };
-
-// grpc-js compresses requests per channel ('grpc.default_compression_algorithm'), not per call,
-// so each compression gets its own client (and channel) per target.
-const CHANNEL_OPTIONS_BY_COMPRESSION = new Map([
-  ['', CLIENT_OPTIONS],
-  ['identity', CLIENT_OPTIONS],
-  [
-    'gzip',
-    { ...CLIENT_OPTIONS, 'grpc.default_compression_algorithm': grpc.compressionAlgorithms.gzip },
-  ],
-]);
 
 /** A RunCallRequest that cannot be carried out; RunCall answers it with INVALID_ARGUMENT. */
 export class CallDescriptionError extends Error {
@@ -96,7 +82,7 @@ function planCall(catalog, request) {
   }
   if (!request.target) throw new CallDescriptionError('target is required');
   if (!request.timeout) throw new CallDescriptionError('timeout is required');
-  if (!CHANNEL_OPTIONS_BY_COMPRESSION.has(request.compression)) {
+  if (!COMPRESSIONS.includes(request.compression)) {
     throw new CallDescriptionError(
       `unknown compression "${request.compression}" (expected "", "identity" or "gzip")`,
     );
@@ -116,6 +102,7 @@ function planCall(catalog, request) {
   return {
     target: request.target,
     compression: request.compression,
+    channel: request.channel,
     method,
     ...messagesOf(method, request),
     metadata,
@@ -228,15 +215,16 @@ async function observeCall(client, plan) {
 }
 
 /**
- * Carries out RunCall requests, keeping one client (so one channel, one HTTP/2 connection) per
- * target and compression, which every call to that target shares.
+ * Carries out RunCall requests, keeping one client (so one channel) per target, compression and
+ * channel config, which every call made with the same three shares.
  */
 export class CallRunner {
   #catalog;
-  #clients = new Map();
+  #channels;
 
-  constructor(catalog) {
+  constructor(catalog, channels = new ClientChannels()) {
     this.#catalog = catalog;
+    this.#channels = channels;
   }
 
   /** The RunCallResponse for a RunCallRequest; throws CallDescriptionError when it cannot be made. */
@@ -266,27 +254,16 @@ export class CallRunner {
   }
 
   close() {
-    for (const client of this.#clients.values()) client.close();
-    this.#clients.clear();
+    this.#channels.close();
   }
 
   #prepare(request) {
     const plan = planCall(this.#catalog, request);
-    return { client: this.#clientFor(plan), plan };
-  }
-
-  #clientFor({ target, compression }) {
-    const key = `${compression || 'identity'} ${target}`;
-    let client = this.#clients.get(key);
-    if (!client) {
-      const options = CHANNEL_OPTIONS_BY_COMPRESSION.get(compression);
-      try {
-        client = new grpc.Client(target, grpc.credentials.createInsecure(), options);
-      } catch (error) {
-        throw new CallDescriptionError(`target ${target}: ${error.message}`);
-      }
-      this.#clients.set(key, client);
+    const { target, compression, channel } = plan;
+    try {
+      return { client: this.#channels.clientFor(target, compression, channel), plan };
+    } catch (error) {
+      throw new CallDescriptionError(`target ${target}: ${error.message}`);
     }
-    return client;
   }
 }

@@ -1,6 +1,6 @@
 // interop.v1.PeerControlService: how the Java suite drives this peer. No test logic lives here:
 // RunCall and RunCalls make the calls they are told to make, GetServerCall reports what the server
-// saw, EchoStatus ends a call as it is told to.
+// saw, EchoStatus ends a call as it is told to, SetServing sets the server's health.
 import { createRequire } from 'node:module';
 import grpc from '@grpc/grpc-js';
 import { CallDescriptionError } from './call-runner.js';
@@ -39,7 +39,7 @@ async function carryingOut(carryOut) {
 }
 
 /** Handlers for interop.v1.PeerControlService, named as grpc-js's addService expects. */
-export function peerControlHandlers({ callRunner, callLog }) {
+export function peerControlHandlers({ callRunner, callLog, setServing }) {
   return {
     describe: answering(async () => describePeer()),
 
@@ -72,6 +72,11 @@ export function peerControlHandlers({ callRunner, callLog }) {
         details: message,
         metadata: new grpc.Metadata(),
       });
+    }),
+
+    setServing: answering(async (call) => {
+      setServing(call.request.serving);
+      return {};
     }),
   };
 }

@@ -1,5 +1,7 @@
-// The peer's gRPC server: the calculator, the control service, health and reflection on one port,
-// behind one interceptor for metadata echo and call records.
+// The peer's gRPC server: the calculator, the control service, health and reflection, in plaintext
+// on one port and over TLS on another when it has a certificate, behind one interceptor for
+// metadata echo, the server id and call records.
+import { hostname } from 'node:os';
 import grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
@@ -10,18 +12,24 @@ import { MethodCatalog } from './method-catalog.js';
 import { peerControlHandlers } from './peer-control-service.js';
 import { loadProtos } from './protos.js';
 import { ServerCallLog } from './server-call-log.js';
+import { serverTlsCredentials } from './transport-security.js';
 
 const CALCULATOR_SERVICE = 'calculator.v1.CalculatorService';
 const CONTROL_SERVICE = 'interop.v1.PeerControlService';
 // Health answers for the server as a whole ("") and for each service it serves.
 const HEALTH_CHECKED = ['', CALCULATOR_SERVICE, CONTROL_SERVICE];
 
+/** The name in x-interop-server-id: env SERVER_ID, else the host name (a container's id). */
+export function serverIdFromEnvironment() {
+  return process.env.SERVER_ID || hostname();
+}
+
 export class PeerServer {
   #server;
   #health;
   #callRunner;
 
-  constructor({ protos = loadProtos() } = {}) {
+  constructor({ protos = loadProtos(), serverId = serverIdFromEnvironment() } = {}) {
     const callLog = new ServerCallLog();
     this.#callRunner = new CallRunner(new MethodCatalog(protos));
     this.#health = new HealthImplementation(
@@ -31,12 +39,22 @@ export class PeerServer {
     // contract asks. A grpc-js server cannot compress its responses at all (grpc/grpc-node#1823),
     // so the request metadata "x-interop-response-compression" goes unheeded.
     this.#server = new grpc.Server({
-      interceptors: [callInterceptor({ callLog, recordedServices: new Set([CALCULATOR_SERVICE]) })],
+      interceptors: [
+        callInterceptor({
+          callLog,
+          recordedServices: new Set([CALCULATOR_SERVICE]),
+          serverId,
+        }),
+      ],
     });
     this.#server.addService(protos[CALCULATOR_SERVICE], calculatorHandlers());
     this.#server.addService(
       protos[CONTROL_SERVICE],
-      peerControlHandlers({ callRunner: this.#callRunner, callLog }),
+      peerControlHandlers({
+        callRunner: this.#callRunner,
+        callLog,
+        setServing: (serving) => this.setServing(serving),
+      }),
     );
     this.#health.addToServer(this.#server);
     new ReflectionService(protos).addToServer(this.#server);
@@ -44,11 +62,28 @@ export class PeerServer {
 
   /** Listens in plaintext on host:port (port 0 picks a free one); resolves to the bound port. */
   start(port, host = '0.0.0.0') {
+    return this.#listen(port, host, grpc.ServerCredentials.createInsecure());
+  }
+
+  /**
+   * Also listens over TLS on host:port, every service alike, with the PEM `certChain` and
+   * `privateKey`; with a `clientCa`, only clients with a certificate it signed get through (mTLS).
+   * Resolves to the bound port.
+   */
+  startTls(port, { certChain, privateKey, clientCa }, host = '0.0.0.0') {
+    return this.#listen(port, host, serverTlsCredentials({ certChain, privateKey, clientCa }));
+  }
+
+  /** Sets the health of the server and of every service it serves, which Check and Watch report. */
+  setServing(serving) {
+    const status = serving ? 'SERVING' : 'NOT_SERVING';
+    for (const service of HEALTH_CHECKED) this.#health.setStatus(service, status);
+  }
+
+  #listen(port, host, credentials) {
     return new Promise((resolve, reject) => {
-      this.#server.bindAsync(
-        `${host}:${port}`,
-        grpc.ServerCredentials.createInsecure(),
-        (error, bound) => (error ? reject(error) : resolve(bound)),
+      this.#server.bindAsync(`${host}:${port}`, credentials, (error, bound) =>
+        error ? reject(error) : resolve(bound),
       );
     });
   }
@@ -58,7 +93,7 @@ export class PeerServer {
    * is left. Resolves to whether every call finished in time.
    */
   async stop(graceMillis = 5000) {
-    for (const service of HEALTH_CHECKED) this.#health.setStatus(service, 'NOT_SERVING');
+    this.setServing(false);
     const drained = new Promise((resolve) => this.#server.tryShutdown(() => resolve(true)));
     let timer;
     const graceOver = new Promise((resolve) => {

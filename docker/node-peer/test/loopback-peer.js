@@ -61,10 +61,16 @@ export class LoopbackPeer {
     this.health = new api.grpc.health.v1.Health(target, insecure);
   }
 
-  static async start() {
-    const server = new PeerServer({ protos });
+  /** A peer on a free loopback port; `options` go to PeerServer (a serverId, say). */
+  static async start(options = {}) {
+    const server = new PeerServer({ protos, ...options });
     const port = await server.start(0, '127.0.0.1');
     return new LoopbackPeer(server, `127.0.0.1:${port}`);
+  }
+
+  /** Also serves TLS on a free loopback port; resolves to that port. */
+  startTls(tls) {
+    return this.#server.startTls(0, tls, '127.0.0.1');
   }
 
   async stop() {

@@ -159,7 +159,7 @@ describe('RunCall against the peer itself', () => {
     );
     assert.deepEqual(
       observed.headers
-        .filter(({ key }) => key.startsWith('x-'))
+        .filter(({ key }) => key.startsWith('x-grpc-test-'))
         .map(({ key, text }) => [key, text]),
       [['x-grpc-test-echo-initial', 'ping']],
     );

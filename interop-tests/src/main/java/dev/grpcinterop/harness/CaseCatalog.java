@@ -70,8 +70,8 @@ public final class CaseCatalog {
     cases.addAll(compression());
     cases.addAll(limits());
     cases.addAll(evolution());
-    // Enabled once every peer serves TLS, replicas and SetServing (issue 6, in progress).
-    // cases.addAll(transport());
+
+    cases.addAll(transport());
     return cases;
   }
 
@@ -264,6 +264,7 @@ public final class CaseCatalog {
         InteropCase.of("round_robin_over_replicas", TRANSPORT,
             pair -> pair.deployment().withReplicas(pair.server().peer(), replicas -> roundRobinOverReplicas(pair, replicas.size()))),
         InteropCase.of("replica_stopped", TRANSPORT, CaseCatalog::replicaStopped),
+        InteropCase.of("health_aware_balancing", TRANSPORT, CaseCatalog::healthAwareBalancing),
         InteropCase.of("reconnection_after_server_restart", TRANSPORT, CaseCatalog::reconnection));
   }
 
@@ -296,8 +297,12 @@ public final class CaseCatalog {
 
   /** round_robin over one DNS name for several replicas: every live replica serves some calls. */
   private static java.util.Set<String> roundRobinOverReplicas(Pair pair, int live) throws InterruptedException {
+    return roundRobinOverReplicas(pair, live, ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build());
+  }
+
+  private static java.util.Set<String> roundRobinOverReplicas(Pair pair, int live, ChannelConfig roundRobin)
+      throws InterruptedException {
     String target = Deployment.replicasTarget(pair.server().peer());
-    ChannelConfig roundRobin = ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build();
     Scenario.Builder call = calculate("round_robin", Operation.OPERATION_ADD, integer(1), integer(1)).channel(roundRobin);
     // The first call makes the channel, which then connects to every replica it resolves.
     pair.call(call.build().call(), target);
@@ -306,16 +311,23 @@ public final class CaseCatalog {
     for (int i = 0; i < 30; i++) {
       calls.add(call.build().call().toBuilder().setTarget(target).build());
     }
+    // A replica that just restarted may have a new address, which a client learns when it
+    // re-resolves the name (grpc-java waits at least 30 s between resolutions), and a client in
+    // reconnect backoff waits before it retries: so batches go on until every live replica served.
     java.util.Set<String> servedBy = new java.util.TreeSet<>();
-    for (RunCallResponse result : pair.callAllTo(calls)) {
-      // No call is in flight on a replica when it stops, so the bound on failed calls is zero.
-      assertThat(result.getStatus().getCode()).as("%s: a load-balanced call to %s: %s", pair.name(), target, result.getStatus()).isZero();
-      result.getHeadersList().stream()
-          .filter(h -> h.getKey().equals("x-interop-server-id"))
-          .forEach(h -> servedBy.add(h.getText()));
-    }
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    do {
+      for (RunCallResponse result : pair.callAllTo(calls)) {
+        // No call is in flight on a replica when it stops, so the bound on failed calls is zero.
+        assertThat(result.getStatus().getCode())
+            .as("%s: a load-balanced call to %s: %s", pair.name(), target, result.getStatus()).isZero();
+        result.getHeadersList().stream()
+            .filter(h -> h.getKey().equals("x-interop-server-id"))
+            .forEach(h -> servedBy.add(h.getText()));
+      }
+    } while (servedBy.size() < live && System.nanoTime() < giveUpAt);
     assertThat(servedBy)
-        .as("%s: the replicas that served 30 round_robin calls to %s (x-interop-server-id)", pair.name(), target)
+        .as("%s: the replicas that served batches of 30 round_robin calls to %s (x-interop-server-id)", pair.name(), target)
         .hasSize(live);
     return servedBy;
   }
@@ -331,8 +343,52 @@ public final class CaseCatalog {
             .doesNotContain(stopped.label());
       } finally {
         Replicas.start(stopped);
+        awaitServing(pair, stopped);
       }
     });
+  }
+
+  /** Waits until a restarted replica answers again, so that the next case finds every replica up. */
+  private static void awaitServing(Pair pair, PeerContainer replica) throws InterruptedException {
+    Scenario.Builder call = calculate("ready", Operation.OPERATION_ADD, integer(0), integer(0)).timeout(Duration.ofSeconds(2));
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    RunCallResponse last;
+    do {
+      last = pair.call(call.build().call(), Deployment.replicaTarget(replica));
+      if (last.getStatus().getCode() == 0) {
+        return;
+      }
+      Thread.sleep(250);
+    } while (System.nanoTime() < giveUpAt);
+    throw new AssertionError(replica.label() + " did not serve again within 60 s of its restart: " + last.getStatus());
+  }
+
+  /** With client-side health checking, a replica whose health turns NOT_SERVING gets no new calls. */
+  private static void healthAwareBalancing(Pair pair) throws Exception {
+    pair.deployment().withReplicas(pair.server().peer(), replicas -> {
+      PeerContainer sick = replicas.get(1);
+      ChannelConfig healthAware =
+          ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").setHealthCheck(true).build();
+      setServing(pair, sick, false);
+      try {
+        // The health watch tells the client at once; give its balancer a moment to act on it.
+        Thread.sleep(500);
+        assertThat(roundRobinOverReplicas(pair, replicas.size() - 1, healthAware))
+            .as("%s: replicas serving while %s reports NOT_SERVING", pair.name(), sick.label())
+            .doesNotContain(sick.label());
+      } finally {
+        setServing(pair, sick, true);
+      }
+    });
+  }
+
+  /** Through the client peer, over the run's network: replicas are restarted, so host ports move. */
+  private static void setServing(Pair pair, PeerContainer replica, boolean serving) {
+    RunCallResponse set =
+        pair.call(Scenario.named("set_serving", "interop.v1.PeerControlService/SetServing")
+            .request(dev.grpcinterop.interop.v1.SetServingRequest.newBuilder().setServing(serving).build())
+            .build().call(), Deployment.replicaTarget(replica));
+    assertThat(set.getStatus().getCode()).as("%s: SetServing(%s) on %s: %s", pair.name(), serving, replica.label(), set.getStatus()).isZero();
   }
 
   /** The server restarts: the client's next calls succeed once it has reconnected, within its backoff. */
