@@ -55,10 +55,21 @@ final class ImageBuild {
             .withTags(Set.of(name))
             .withRemove(true);
     buildArgs.forEach(build::withBuildArg);
+    Output output = new Output();
     try {
-      build.exec(new Output()).awaitImageId();
+      build.exec(output).awaitImageId();
     } catch (DockerClientException | IllegalStateException failed) {
-      throw new PeerImageBuildException(peer, dockerfile, String.join("\n", tail), failed);
+      // The error can be signalled before the last lines of output are handled: read to the end.
+      try {
+        output.awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      String lastLines;
+      synchronized (tail) {
+        lastLines = String.join("\n", tail);
+      }
+      throw new PeerImageBuildException(peer, dockerfile, lastLines, failed);
     }
   }
 
@@ -85,7 +96,7 @@ final class ImageBuild {
   private final class Output extends BuildImageResultCallback {
     @Override
     public void onNext(BuildResponseItem item) {
-      super.onNext(item);
+      // Remembered before the callback learns of an error, so that the error's context is kept.
       if (item.getStream() != null) {
         for (String line : item.getStream().split("\n")) {
           if (line.isBlank()) {
@@ -102,6 +113,7 @@ final class ImageBuild {
       if (item.isErrorIndicated() && item.getErrorDetail() != null) {
         remember(item.getErrorDetail().getMessage());
       }
+      super.onNext(item);
     }
 
     private void remember(String line) {
