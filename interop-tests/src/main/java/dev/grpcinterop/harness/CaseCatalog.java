@@ -297,11 +297,16 @@ public final class CaseCatalog {
 
   /** round_robin over one DNS name for several replicas: every live replica serves some calls. */
   private static java.util.Set<String> roundRobinOverReplicas(Pair pair, int live) throws InterruptedException {
-    return roundRobinOverReplicas(pair, live, ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build());
+    return roundRobinOverReplicas(pair, live, ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build(), true);
   }
 
-  private static java.util.Set<String> roundRobinOverReplicas(Pair pair, int live, ChannelConfig roundRobin)
-      throws InterruptedException {
+  /**
+   * With {@code everyCallSucceeds}, a failed call fails the case; without, failed calls are only
+   * left out of the count (health-aware balancing asserts where calls go, not that none fails while
+   * health streams settle).
+   */
+  private static java.util.Set<String> roundRobinOverReplicas(
+      Pair pair, int live, ChannelConfig roundRobin, boolean everyCallSucceeds) throws InterruptedException {
     String target = Deployment.replicasTarget(pair.server().peer());
     Scenario.Builder call = calculate("round_robin", Operation.OPERATION_ADD, integer(1), integer(1)).channel(roundRobin);
     // The first call makes the channel, which then connects to every replica it resolves.
@@ -318,9 +323,11 @@ public final class CaseCatalog {
     long giveUpAt = System.nanoTime() + Duration.ofSeconds(40).toNanos();
     do {
       for (RunCallResponse result : pair.callAllTo(calls)) {
-        // No call is in flight on a replica when it stops, so the bound on failed calls is zero.
-        assertThat(result.getStatus().getCode())
-            .as("%s: a load-balanced call to %s: %s", pair.name(), target, result.getStatus()).isZero();
+        if (everyCallSucceeds) {
+          // No call is in flight on a replica when it stops, so the bound on failed calls is zero.
+          assertThat(result.getStatus().getCode())
+              .as("%s: a load-balanced call to %s: %s", pair.name(), target, result.getStatus()).isZero();
+        }
         result.getHeadersList().stream()
             .filter(h -> h.getKey().equals("x-interop-server-id"))
             .forEach(h -> servedBy.add(h.getText()));
@@ -373,7 +380,7 @@ public final class CaseCatalog {
       try {
         // The health watch tells the client at once; give its balancer a moment to act on it.
         Thread.sleep(500);
-        assertThat(roundRobinOverReplicas(pair, replicas.size() - 1, healthAware))
+        assertThat(roundRobinOverReplicas(pair, replicas.size() - 1, healthAware, false))
             .as("%s: replicas serving while %s reports NOT_SERVING", pair.name(), sick.label())
             .doesNotContain(sick.label());
       } finally {
