@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/check-proto on a corpus of proto changes: each {@code proto-changes/<safe|breaking>/<name>/}
- * holds a proto before and after one change, and the exact findings the check must print.
+ * scripts/check-proto on a corpus of proto changes: {@code proto-changes/base/} is the proto before,
+ * and each {@code proto-changes/<safe|breaking>/<name>/} holds it after one change ({@code after/})
+ * and the exact findings the check must print.
  */
 class ProtoChangeCheckTest {
   private static final int SAFE = 0;
@@ -35,15 +36,15 @@ class ProtoChangeCheckTest {
     for (String kind : List.of("safe", "breaking")) {
       try (Stream<Path> cases = Files.list(corpus.resolve(kind))) {
         for (Path change : cases.sorted().toList()) {
-          tests.add(dynamicTest(kind + " :: " + change.getFileName(), () -> assertFindings(kind, change)));
+          tests.add(dynamicTest(kind + " :: " + change.getFileName(), () -> assertFindings(kind, change, corpus.resolve("base"))));
         }
       }
     }
     return tests.stream();
   }
 
-  private static void assertFindings(String kind, Path change) throws Exception {
-    Run run = checkProto("--proto", change.resolve("after").toString(), "--against", change.resolve("before").toString());
+  private static void assertFindings(String kind, Path change, Path base) throws Exception {
+    Run run = checkProto("--proto", change.resolve("after").toString(), "--against", base.toString());
     List<String> expected = Files.readAllLines(change.resolve("expected-findings.txt"));
     assertThat(run.exitCode())
         .as("exit code of scripts/check-proto for the %s change %s (stderr: %s)", kind, change.getFileName(), run.err())
