@@ -78,8 +78,20 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   @Override
   public void runCall(RunCallRequest request, StreamObserver<RunCallResponse> responses) {
+    answer(responses, () -> runner.run(request));
+  }
+
+  @Override
+  public void runCalls(RunCallsRequest request, StreamObserver<RunCallsResponse> responses) {
+    answer(
+        responses,
+        () -> RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
+  }
+
+  /** Reports what the client observed, or the refusal of a description it could not carry out. */
+  private static <T> void answer(StreamObserver<T> responses, Observation<T> observation) {
     try {
-      responses.onNext(runner.run(request));
+      responses.onNext(observation.make());
       responses.onCompleted();
     } catch (StatusRuntimeException refused) {
       responses.onError(refused);
@@ -89,18 +101,9 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
     }
   }
 
-  @Override
-  public void runCalls(RunCallsRequest request, StreamObserver<RunCallsResponse> responses) {
-    try {
-      responses.onNext(
-          RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
-      responses.onCompleted();
-    } catch (StatusRuntimeException refused) {
-      responses.onError(refused);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      responses.onError(Status.CANCELLED.withDescription("interrupted").asRuntimeException());
-    }
+  @FunctionalInterface
+  private interface Observation<T> {
+    T make() throws InterruptedException;
   }
 
   @Override
