@@ -265,7 +265,8 @@ public final class CaseCatalog {
             pair -> pair.deployment().withReplicas(pair.server().peer(), replicas -> roundRobinOverReplicas(pair, replicas.size()))),
         InteropCase.of("replica_stopped", TRANSPORT, CaseCatalog::replicaStopped),
         InteropCase.of("health_aware_balancing", TRANSPORT, CaseCatalog::healthAwareBalancing),
-        InteropCase.of("reconnection_after_server_restart", TRANSPORT, CaseCatalog::reconnection));
+        InteropCase.of("reconnection_after_server_restart", TRANSPORT, CaseCatalog::reconnection),
+        InteropCase.of("keepalive_too_many_pings", TRANSPORT, CaseCatalog::keepaliveTooManyPings));
   }
 
   // --- Cases that take more than one call ---
@@ -353,6 +354,28 @@ public final class CaseCatalog {
         awaitServing(pair, stopped);
       }
     });
+  }
+
+  /**
+   * A client that pings far more often than the server's keepalive policy allows (every library's
+   * default: no more than once in 5 minutes) is sent GOAWAY too_many_pings, and its call fails with
+   * UNAVAILABLE instead of hanging. grpc-java will not ping more often than every 10 s, so a Java
+   * client gets there after three pings.
+   */
+  private static void keepaliveTooManyPings(Pair pair) {
+    ChannelConfig eager =
+        ChannelConfig.newBuilder()
+            .setKeepalive(dev.grpcinterop.interop.v1.Keepalive.newBuilder()
+                .setTime(Durations.fromSeconds(1)).setTimeout(Durations.fromSeconds(5)).setPermitWithoutCalls(true))
+            .build();
+    // Six factors, one every 5 s: a call that outlives several pings, mostly waiting.
+    RunCallResponse observed =
+        pair.call(factorize("keepalive_too_many_pings", 64, Duration.ofSeconds(5)).channel(eager)
+            .timeout(Duration.ofSeconds(45)).build().call(), pair.server().networkTarget());
+    assertThat(Code.values()[observed.getStatus().getCode()])
+        .as("%s: a call on a channel that pings every second, against the server's keepalive policy; status %s",
+            pair.name(), observed.getStatus())
+        .isEqualTo(Code.UNAVAILABLE);
   }
 
   /** Waits until a restarted replica answers again, so that the next case finds every replica up. */
