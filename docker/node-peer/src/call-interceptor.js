@@ -37,7 +37,12 @@ export function callInterceptor({ callLog, recordedServices, serverId }) {
             if (recorded && typeof callId === 'string') {
               // Handlers start as soon as the metadata (streaming requests) or the one request
               // (unary requests, moments later) has arrived; this is the earlier of the two.
-              record = callLog.start(callId, method, remainingMillis(call.getDeadline()));
+              record = callLog.start(
+                callId,
+                method,
+                remainingMillis(call.getDeadline()),
+                call.getPeer(),
+              );
             }
             // Send the headers now, so that the echo is in the response headers even when the
             // call fails (grpc-js would otherwise answer an early failure with trailers only).

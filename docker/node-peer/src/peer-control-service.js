@@ -60,6 +60,7 @@ export function peerControlHandlers({ callRunner, callLog, setServing }) {
             ? null
             : durationFromMillis(record.deadlineRemainingMillis),
         cancelled: record.cancelled,
+        peer: record.peer,
       };
     }),
 

@@ -37,7 +37,9 @@ export class PeerServer {
     );
     // No options: the server keeps gRPC's default 4 MiB limit on the messages it receives, as the
     // contract asks. A grpc-js server cannot compress its responses at all (grpc/grpc-node#1823),
-    // so the request metadata "x-interop-response-compression" goes unheeded.
+    // so the request metadata "x-interop-response-compression" goes unheeded. Nor does a grpc-js
+    // server police client keepalive pings: it permits any rate, so KEEPALIVE_PERMIT_TIME_MS needs
+    // no setting here.
     this.#server = new grpc.Server({
       interceptors: [
         callInterceptor({

@@ -239,6 +239,28 @@ describe('RunCall against the peer itself', () => {
     assert.equal(error.details, 'no call with id nobody');
   });
 
+  test('records the address of the client, which tells one connection from another', async () => {
+    const peerOf = async (client, callId) => {
+      const metadata = new grpc.Metadata();
+      metadata.set(CALL_ID, callId);
+      await unary(client, 'Statistics', { values: [0.5] }, metadata);
+      return (await unary(control, 'GetServerCall', { call_id: callId })).response.peer;
+    };
+    // grpc-js shares connections between clients with equal options unless told otherwise.
+    const elsewhere = new api.calculator.v1.CalculatorService(
+      target,
+      grpc.credentials.createInsecure(),
+      { 'grpc.use_local_subchannel_pool': 1 },
+    );
+    const first = await peerOf(calculator, 'first');
+    const again = await peerOf(calculator, 'again');
+    const other = await peerOf(elsewhere, 'elsewhere');
+    elsewhere.close();
+    assert.match(first, /^(127\.0\.0\.1|\[::1\]):\d+$/);
+    assert.equal(again, first);
+    assert.notEqual(other, first);
+  });
+
   test('sums a gzip-compressed client stream', async () => {
     const observed = await runCall(
       'Sum',

@@ -46,6 +46,13 @@ def main() -> None:
         default=env("TLS_CLIENT_CA_FILE"),
         help="PEM; the TLS port then requires a client certificate it signed (TLS_CLIENT_CA_FILE)",
     )
+    parser.add_argument(
+        "--keepalive-permit-time-ms",
+        type=int,
+        default=int(env("KEEPALIVE_PERMIT_TIME_MS") or 0) or None,
+        help="permit client keepalive pings this often, with or without calls; more often is "
+        "too many pings (KEEPALIVE_PERMIT_TIME_MS, else gRPC Core's policy: one every 5 minutes)",
+    )
     args = parser.parse_args()
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key (TLS_CERT_FILE, TLS_KEY_FILE) go together")
@@ -64,7 +71,12 @@ def main() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    asyncio.run(serve(args.port, server_id=args.server_id, tls=tls))
+    asyncio.run(serve(
+            args.port,
+            server_id=args.server_id,
+            tls=tls,
+            keepalive_permit_time_ms=args.keepalive_permit_time_ms,
+        ))
 
 
 if __name__ == "__main__":

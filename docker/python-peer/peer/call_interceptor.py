@@ -13,7 +13,7 @@ from typing import Any
 import grpc
 from grpc_status import rpc_status
 
-from peer.server_calls import ServerCall, ServerCallLog
+from peer.server_calls import ServerCall, ServerCallLog, host_port
 from peer.status import StatusError
 
 ECHO_INITIAL_KEY = "x-grpc-test-echo-initial"
@@ -126,7 +126,9 @@ class _ObservedCall:
             self._echo_trailers = ((ECHO_TRAILING_KEY, self._metadata[ECHO_TRAILING_KEY]),)
         self._record = None
         if CALL_ID_KEY in self._metadata:
-            self._record = ServerCall(method, context.time_remaining())
+            self._record = ServerCall(
+                method, context.time_remaining(), peer=host_port(context.peer())
+            )
             call_log.add(self._metadata[CALL_ID_KEY], self._record)
 
     async def begin(self) -> None:

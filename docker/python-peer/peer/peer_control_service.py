@@ -60,6 +60,7 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
             method=call.method,
             cancelled=call.cancelled,
             response_compression=call.response_compression,
+            peer=call.peer,
         )
         if call.deadline_remaining is not None:
             response.deadline_remaining.FromNanoseconds(int(call.deadline_remaining * 1e9))

@@ -55,13 +55,21 @@ class PeerServer:
     """
 
     def __init__(
-        self, port: int, *, server_id: str | None = None, tls: ServerTls | None = None
+        self,
+        port: int,
+        *,
+        server_id: str | None = None,
+        tls: ServerTls | None = None,
+        keepalive_permit_time_ms: int | None = None,
     ) -> None:
         self._call_runner = CallRunner()
         call_log = ServerCallLog()
         # The replica's name in every response's headers, for clients behind a load balancer.
         self.server_id = server_id or socket.gethostname()
-        self._server = grpc.aio.server(interceptors=[CallInterceptor(call_log, self.server_id)])
+        self._server = grpc.aio.server(
+            interceptors=[CallInterceptor(call_log, self.server_id)],
+            options=_keepalive_policy(keepalive_permit_time_ms),
+        )
         calculator_pb2_grpc.add_CalculatorServiceServicer_to_server(
             CalculatorService(), self._server
         )
@@ -101,9 +109,29 @@ class PeerServer:
         await self._call_runner.close()
 
 
-async def serve(port: int, *, server_id: str | None = None, tls: ServerTls | None = None) -> None:
+def _keepalive_policy(permit_time_ms: int | None) -> list[tuple[str, int]]:
+    """Client pings permitted this often, with or without calls; Core's own policy when None."""
+    if permit_time_ms is None:
+        return []
+    return [
+        ("grpc.keepalive_permit_without_calls", 1),
+        # GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS: Core judges the pings that come
+        # with no data in between, as on an idle connection.
+        ("grpc.http2.min_ping_interval_without_data_ms", permit_time_ms),
+    ]
+
+
+async def serve(
+    port: int,
+    *,
+    server_id: str | None = None,
+    tls: ServerTls | None = None,
+    keepalive_permit_time_ms: int | None = None,
+) -> None:
     """Serves until SIGTERM or SIGINT, then shuts down gracefully."""
-    server = PeerServer(port, server_id=server_id, tls=tls)
+    server = PeerServer(
+        port, server_id=server_id, tls=tls, keepalive_permit_time_ms=keepalive_permit_time_ms
+    )
     await server.start()
     log.info("serving on port %d as server id %s", server.port, server.server_id)
     if server.tls_port is not None:

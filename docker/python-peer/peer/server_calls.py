@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 
 @dataclass
@@ -12,6 +13,14 @@ class ServerCall:
     cancelled: bool = False
     # The compression applied to the responses ("gzip"), or "" when they went uncompressed.
     response_compression: str = ""
+    # The client's address, "ip:port": calls with the same one came on the same connection.
+    peer: str = ""
+
+
+def host_port(peer: str) -> str:
+    """gRPC Core's "ipv4:10.0.0.2:5000" or "ipv6:%5B::1%5D:5000" as the contract's "ip:port"."""
+    scheme, _, address = peer.partition(":")
+    return unquote(address) if scheme in ("ipv4", "ipv6") else peer
 
 
 class ServerCallLog:

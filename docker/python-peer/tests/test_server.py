@@ -1,12 +1,16 @@
-"""What the peer's server does for every call: response compression on request, message limits."""
+"""What the peer's server does for every call: response compression on request, message limits,
+the records GetServerCall reads."""
 
+import re
 from collections.abc import AsyncIterator
 
 import grpc
 import pytest
 from calculator.v1 import calculator_pb2, calculator_pb2_grpc
+from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.server import PeerServer
+from peer.server_calls import host_port
 
 RESPONSE_COMPRESSION = "x-interop-response-compression"
 IDENTITY_AND_DEFLATE = 0b011
@@ -77,3 +81,38 @@ async def test_a_request_over_4_mib_is_refused_and_the_server_keeps_serving(
     assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     response = await calculator.Statistics(calculator_pb2.StatisticsRequest(values=[0.5]))
     assert response.count == 1
+
+
+async def test_get_server_call_tells_one_connection_from_another(
+    peer: PeerServer, channel: grpc.aio.Channel, control: peer_control_pb2_grpc.PeerControlServiceStub
+) -> None:
+    async def peer_of(on: grpc.aio.Channel, call_id: str) -> str:
+        await calculator_pb2_grpc.CalculatorServiceStub(on).Statistics(
+            calculator_pb2.StatisticsRequest(values=[0.5]),
+            metadata=(("x-interop-call-id", call_id),),
+        )
+        found = await control.GetServerCall(peer_control_pb2.GetServerCallRequest(call_id=call_id))
+        return found.peer
+
+    # gRPC core shares connections between channels with equal arguments unless told otherwise.
+    own_connection = [("grpc.use_local_subchannel_pool", 1)]
+    async with grpc.aio.insecure_channel(f"localhost:{peer.port}", options=own_connection) as other:
+        first, again, elsewhere = (
+            await peer_of(channel, "first"),
+            await peer_of(channel, "again"),
+            await peer_of(other, "elsewhere"),
+        )
+    assert re.fullmatch(r"(127\.0\.0\.1|\[::1\]):\d+", first)
+    assert first == again != elsewhere
+
+
+@pytest.mark.parametrize(
+    ("core", "contract"),
+    [
+        ("ipv4:10.0.0.2:5000", "10.0.0.2:5000"),
+        ("ipv6:%5B::1%5D:5000", "[::1]:5000"),
+        ("unix:/tmp/socket", "unix:/tmp/socket"),
+    ],
+)
+def test_host_port(core: str, contract: str) -> None:
+    assert host_port(core) == contract

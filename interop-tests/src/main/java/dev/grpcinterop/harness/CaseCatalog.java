@@ -266,6 +266,7 @@ public final class CaseCatalog {
         InteropCase.of("replica_stopped", TRANSPORT, CaseCatalog::replicaStopped),
         InteropCase.of("health_aware_balancing", TRANSPORT, CaseCatalog::healthAwareBalancing),
         InteropCase.of("reconnection_after_server_restart", TRANSPORT, CaseCatalog::reconnection),
+        InteropCase.of("keepalive_within_policy", TRANSPORT, CaseCatalog::keepaliveWithinPolicy),
         InteropCase.of("keepalive_too_many_pings", TRANSPORT, CaseCatalog::keepaliveTooManyPings));
   }
 
@@ -357,10 +358,54 @@ public final class CaseCatalog {
   }
 
   /**
+   * A client whose keepalive stays within the server's policy keeps its idle connection: against the
+   * instance that permits pings every 5 s even without calls, a client pinging every 10 s (grpc-java's
+   * floor) makes a call, idles for 35 s, and makes another on the same channel, which must arrive on
+   * the same connection: the server sees the same client address. Three pings in that idle time are
+   * three strikes against the default policy (one ping in 5 minutes), which grpc-java and C-core
+   * servers answer with GOAWAY too_many_pings: aimed at the default-policy instance, this case fails
+   * for them, which is what makes its pass mean something. Whether each ping was sent is not
+   * observable from here.
+   */
+  private static void keepaliveWithinPolicy(Pair pair) throws InterruptedException {
+    Duration idle = Duration.ofSeconds(35);
+    ChannelConfig withinPolicy =
+        ChannelConfig.newBuilder()
+            .setKeepalive(dev.grpcinterop.interop.v1.Keepalive.newBuilder()
+                .setTime(Durations.fromSeconds(10)).setTimeout(Durations.fromSeconds(5)).setPermitWithoutCalls(true))
+            .build();
+    String server = pair.server().peer();
+    String target = Deployment.keepaliveTarget(server);
+    List<String> callIds = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      if (i > 0) {
+        Thread.sleep(idle.toMillis());
+      }
+      String callId = UUID.randomUUID().toString();
+      callIds.add(callId);
+      RunCallResponse observed =
+          pair.call(calculate("keepalive_within_policy", Operation.OPERATION_ADD, integer(i), integer(1)).channel(withinPolicy)
+              .metadata("x-interop-call-id", callId).timeout(Duration.ofSeconds(5)).build().call(), target);
+      assertThat(observed.getStatus().getCode())
+          .as("%s: call %d to %s on a channel pinging every 10 s, %s", pair.name(), i + 1, target,
+              i == 0 ? "the first" : "after " + idle.toSeconds() + " s idle, on the connection that should have been kept; status " + observed.getStatus())
+          .isZero();
+    }
+    PeerContainer instance = pair.deployment().keepaliveServer(server);
+    String before = pair.serverCall(instance, callIds.get(0)).getPeer();
+    String after = pair.serverCall(instance, callIds.get(1)).getPeer();
+    assertThat(after)
+        .as("%s: the client address the server saw for a call after %d s idle, against the one before it"
+            + " (a different one means the connection was closed and a new one made)", pair.name(), idle.toSeconds())
+        .isNotEmpty()
+        .isEqualTo(before);
+  }
+
+  /**
    * A client that pings far more often than the server's keepalive policy allows (every library's
-   * default: no more than once in 5 minutes) is sent GOAWAY too_many_pings, and its call fails with
-   * UNAVAILABLE instead of hanging. grpc-java will not ping more often than every 10 s, so a Java
-   * client gets there after three pings.
+   * default: no more than once in 5 minutes; this instance keeps it) is sent GOAWAY too_many_pings,
+   * and its call fails with UNAVAILABLE instead of hanging. grpc-java will not ping more often than
+   * every 10 s, so a Java client gets there after three pings.
    */
   private static void keepaliveTooManyPings(Pair pair) {
     ChannelConfig eager =

@@ -12,12 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * How the servers of a run are deployed beyond their plaintext port, and the names that reach them
  * on the run's network: every server also serves TLS on {@link #TLS_PORT}; a second instance of each
- * ("&lt;peer&gt;-mtls") requires client certificates; three replicas ("&lt;peer&gt;-replicas", one DNS
- * name for three addresses) serve load-balanced calls. The CAs are made fresh for each run.
+ * ("&lt;peer&gt;-mtls") requires client certificates; a third ("&lt;peer&gt;-keepalive") permits client
+ * keepalive pings every {@link #KEEPALIVE_PERMIT_TIME}, where the others keep their library's
+ * default policy; three replicas ("&lt;peer&gt;-replicas", one DNS name for three addresses) serve
+ * load-balanced calls. The CAs are made fresh for each run.
  */
 public final class Deployment {
   public static final int TLS_PORT = 50443;
   public static final int REPLICAS = 3;
+  /** How often the "-keepalive" instances permit client pings, with or without calls in flight. */
+  public static final java.time.Duration KEEPALIVE_PERMIT_TIME = java.time.Duration.ofSeconds(5);
 
   private final CertificateAuthority ca = CertificateAuthority.create("grpc-interop test CA");
   private final CertificateAuthority.Issued clientCertificate = ca.client("interop-client");
@@ -25,6 +29,7 @@ public final class Deployment {
       CertificateAuthority.create("another CA").client("stranger");
   private final Map<String, List<PeerContainer>> replicas = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> replicaLocks = new ConcurrentHashMap<>();
+  private final Map<String, PeerContainer> keepaliveServers = new ConcurrentHashMap<>();
 
   public static Deployment create() {
     return new Deployment();
@@ -36,6 +41,24 @@ public final class Deployment {
 
   void addReplica(String server, PeerContainer replica) {
     replicas.computeIfAbsent(server, s -> new CopyOnWriteArrayList<>()).add(replica);
+  }
+
+  void addKeepalive(String server, PeerContainer instance) {
+    keepaliveServers.put(server, instance);
+  }
+
+  /** The instance of the server that permits keepalive pings every {@link #KEEPALIVE_PERMIT_TIME}. */
+  public PeerContainer keepaliveServer(String server) {
+    PeerContainer instance = keepaliveServers.get(server);
+    if (instance == null) {
+      throw new IllegalStateException("no keepalive instance of " + server + " was started");
+    }
+    return instance;
+  }
+
+  /** The keepalive instance of the server, by its name on the run's network. */
+  public static String keepaliveTarget(String server) {
+    return server + "-keepalive:" + PeerContainer.PORT;
   }
 
   public List<PeerContainer> replicas(String server) {

@@ -69,6 +69,13 @@ public final class InteropMatrix implements AutoCloseable {
                 .withTls(ca.server(List.of(name + "-mtls")), ca.certificate());
         matrix.servingOnly.add(mtls);
         mtls.start();
+        var keepalive =
+            new PeerContainer(image, name + "-keepalive")
+                .onNetwork(matrix.network, name + "-keepalive")
+                .withEnv("KEEPALIVE_PERMIT_TIME_MS", Long.toString(Deployment.KEEPALIVE_PERMIT_TIME.toMillis()));
+        matrix.servingOnly.add(keepalive);
+        matrix.deployment.addKeepalive(name, keepalive);
+        keepalive.start();
         for (int i = 1; i <= Deployment.REPLICAS; i++) {
           var replica =
               new PeerContainer(image, name + "-replica-" + i)

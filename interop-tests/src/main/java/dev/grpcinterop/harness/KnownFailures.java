@@ -35,7 +35,7 @@ public final class KnownFailures {
   }
 
   /** "*" stands for any run of characters; everything else matches itself. */
-  private static Pattern glob(String pattern) {
+  static Pattern glob(String pattern) {
     return Pattern.compile(
         Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
   }

@@ -68,7 +68,12 @@ public record Pair(
 
   /** What the server peer saw of the call that carried {@code callId}. */
   public GetServerCallResponse serverCall(String callId) {
-    return control(server, 0).getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build());
+    return serverCall(server, callId);
+  }
+
+  /** What another instance of the server peer, such as a replica, saw of the call. */
+  public GetServerCallResponse serverCall(PeerContainer instance, String callId) {
+    return control(instance, 0).getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build());
   }
 
   private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.CaseCatalog;
 import dev.grpcinterop.harness.CaseResult;
+import dev.grpcinterop.harness.CaseSelection;
 import dev.grpcinterop.harness.ContractMethods;
 import dev.grpcinterop.harness.DockerPreflight;
 import dev.grpcinterop.harness.InteropMatrix;
@@ -46,9 +47,11 @@ class InteropMatrixIT {
     List<PeerManifest> peers = Peers.discover(root);
     matrix = InteropMatrix.start(root, peers, root.resolve(BASELINE));
     long start = System.nanoTime();
-    results = matrix.run(CaseCatalog.all(), matrix.pairs());
+    results = matrix.run(CaseSelection.fromSystemProperty(CaseCatalog.all()), matrix.pairs());
     skewResults =
-        matrix.run(CaseCatalog.wireCases(ContractMethods.of(root.resolve(BASELINE))), matrix.skewPairs());
+        matrix.run(
+            CaseSelection.among(CaseCatalog.wireCases(ContractMethods.of(root.resolve(BASELINE)))),
+            matrix.skewPairs());
     wallMillis = (System.nanoTime() - start) / 1_000_000;
   }
 

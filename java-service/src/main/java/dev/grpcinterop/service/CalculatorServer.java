@@ -58,6 +58,13 @@ public final class CalculatorServer implements Callable<Integer> {
       description = "PEM CA: the TLS port then requires client certificates it signed (mTLS).")
   private java.io.File tlsClientCa;
 
+  @Option(
+      names = "--keepalive-permit-time-ms",
+      defaultValue = "${env:KEEPALIVE_PERMIT_TIME_MS}",
+      description = "Permit client keepalive pings this often, with or without calls; more often is too many pings."
+          + " Default: grpc-java's policy (one every 5 minutes, only during calls).")
+  private Long keepalivePermitTimeMs;
+
   /** The services whose health SetServing turns, "" meaning the server as a whole. */
   static final List<String> HEALTH_SERVICES =
       List.of(
@@ -94,6 +101,9 @@ public final class CalculatorServer implements Callable<Integer> {
   }
 
   private Server serve(io.grpc.ServerBuilder<?> builder, List<BindableService> services) throws IOException {
+    if (keepalivePermitTimeMs != null) {
+      builder.permitKeepAliveTime(keepalivePermitTimeMs, TimeUnit.MILLISECONDS).permitKeepAliveWithoutCalls(true);
+    }
     ServerIdInterceptor serverId = ServerIdInterceptor.fromEnvironment();
     for (BindableService service : services) {
       builder.addService(

@@ -4,11 +4,14 @@ import com.google.protobuf.util.Durations;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.Grpc;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -16,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the server saw of each call that carries an "x-interop-call-id": its method, the deadline
- * it had left, and whether it was cancelled. The suite reads it back through GetServerCall, so that
+ * it had left, whether it was cancelled, and the client address it came from. The suite reads it back through GetServerCall, so that
  * server-side observations need no test logic in the server.
  */
 public final class ServerCallLog {
@@ -72,6 +75,9 @@ public final class ServerCallLog {
         if ("gzip".equals(headers.get(ResponseCompressionInterceptor.RESPONSE_COMPRESSION))) {
           record.setResponseCompression("gzip");
         }
+        if (call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof InetSocketAddress remote) {
+          record.setPeer(hostPort(remote));
+        }
         record(callId, record.build());
         return new SimpleForwardingServerCallListener<>(next.startCall(call, headers)) {
           @Override
@@ -82,5 +88,11 @@ public final class ServerCallLog {
         };
       }
     };
+  }
+
+  /** "ip:port", an IPv6 address in brackets, as the contract's GetServerCallResponse.peer has it. */
+  static String hostPort(InetSocketAddress address) {
+    String host = address.getAddress().getHostAddress();
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
   }
 }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcinterop.calculator.v1.Operation;
 import dev.grpcinterop.client.CalculatorClient;
+import dev.grpcinterop.interop.v1.GetServerCallRequest;
+import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
+import io.grpc.ClientInterceptors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -92,5 +97,34 @@ class CalculatorServerTest {
             "interop.v1.PeerControlService",
             "grpc.health.v1.Health",
             "grpc.reflection.v1.ServerReflection");
+  }
+
+  @Test
+  void tellsCallsOnOneConnectionFromCallsOnAnother() throws Exception {
+    ManagedChannel other =
+        Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create()).build();
+    try {
+      String first = peerOf(channel, "first");
+      String again = peerOf(channel, "again");
+      String elsewhere = peerOf(other, "elsewhere");
+      assertThat(first).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+").isEqualTo(again).isNotEqualTo(elsewhere);
+    } finally {
+      other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Makes a call carrying {@code callId} and asks the server which client address it came from. */
+  private static String peerOf(ManagedChannel channel, String callId) {
+    var headers = new Metadata();
+    headers.put(ServerCallLog.CALL_ID, callId);
+    var client =
+        new CalculatorClient(
+            ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
+            Duration.ofSeconds(5));
+    client.calculate(Operation.OPERATION_ADD, CalculatorClient.integer(1), CalculatorClient.integer(1));
+    return PeerControlServiceGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build())
+        .getPeer();
   }
 }
