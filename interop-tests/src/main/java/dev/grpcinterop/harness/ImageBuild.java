@@ -82,6 +82,8 @@ final class ImageBuild {
         var entry = new TarArchiveEntry(file.getValue().toFile(), file.getKey());
         // Fixed times keep the context, and so Docker's layer cache, independent of checkouts.
         entry.setModTime(0);
+        // A script committed as executable stays so in the image, as with docker build.
+        entry.setMode(Files.isExecutable(file.getValue()) ? 0100755 : 0100644);
         tar.putArchiveEntry(entry);
         Files.copy(file.getValue(), tar);
         tar.closeArchiveEntry();
@@ -94,26 +96,39 @@ final class ImageBuild {
   }
 
   private final class Output extends BuildImageResultCallback {
+    /** Docker sends output in chunks that may end mid-line ("proto/x.proto" then ":3:24: ..."). */
+    private final StringBuilder partialLine = new StringBuilder();
+
     @Override
     public void onNext(BuildResponseItem item) {
       // Remembered before the callback learns of an error, so that the error's context is kept.
       if (item.getStream() != null) {
-        for (String line : item.getStream().split("\n")) {
-          if (line.isBlank()) {
-            continue;
-          }
-          remember(line);
-          if (line.startsWith("Step ")) {
-            log.info(line);
-          } else {
-            log.debug(line);
-          }
+        String text = partialLine.append(item.getStream()).toString();
+        int end = text.lastIndexOf('\n');
+        partialLine.setLength(0);
+        partialLine.append(text, end + 1, text.length());
+        for (String line : text.substring(0, end + 1).split("\n")) {
+          handle(line);
         }
       }
       if (item.isErrorIndicated() && item.getErrorDetail() != null) {
+        handle(partialLine.toString());
+        partialLine.setLength(0);
         remember(item.getErrorDetail().getMessage());
       }
       super.onNext(item);
+    }
+
+    private void handle(String line) {
+      if (line.isBlank()) {
+        return;
+      }
+      remember(line);
+      if (line.startsWith("Step ")) {
+        log.info(line);
+      } else {
+        log.debug(line);
+      }
     }
 
     private void remember(String line) {

@@ -160,6 +160,10 @@ public final class CalculatorServer implements Callable<Integer> {
                   } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                   }
+                  // A JVM ended by SIGTERM exits 143 however cleanly it stopped; the contract asks
+                  // for 0 after a graceful shutdown. halt is the one way to set it from a hook, and
+                  // this hook is the last work there is.
+                  Runtime.getRuntime().halt(0);
                 },
                 "graceful-shutdown"));
     blockUntilShutdown();
