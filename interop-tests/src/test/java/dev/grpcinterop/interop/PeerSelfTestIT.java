@@ -77,7 +77,7 @@ class PeerSelfTestIT {
     Map<String, List<CaseResult>> byGroup = new TreeMap<>(lacking.stream().collect(Collectors.groupingBy(CaseResult::group)));
     byGroup.forEach((group, failed) -> {
       report.append("  ").append(group).append('\n');
-      failed.forEach(r -> report.append("    ").append(r.fullName()).append(": ").append(firstLine(r.detail())).append('\n'));
+      failed.forEach(r -> report.append("    ").append(r.fullName()).append(": ").append(gist(r.detail())).append('\n'));
     });
     report.append("A failure whose cause is the library itself, not the peer, goes into peer.yaml's knownFailures,"
         + " with the reason and a link to the library's issue.\n");
@@ -85,8 +85,10 @@ class PeerSelfTestIT {
     throw new AssertionFailedError(lacking.size() + " cases fail with the " + name + " peer; see the self-test report above");
   }
 
-  private static String firstLine(String detail) {
-    String line = detail.strip().lines().findFirst().orElse("");
-    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
+  /** The gist of a failure: AssertJ puts what was checked first, then "expected" and "but was". */
+  private static String gist(String detail) {
+    String gist = detail.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).limit(3)
+        .collect(Collectors.joining(" "));
+    return gist.length() > 240 ? gist.substring(0, 240) + "…" : gist;
   }
 }
