@@ -1,0 +1,277 @@
+package peer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	spb "google.golang.org/genproto/googleapis/rpc/status"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/anypb"
+	"google.golang.org/protobuf/types/known/durationpb"
+
+	"grpcinterop.dev/go-peer/calculator"
+	calculatorv1 "grpcinterop.dev/go-peer/gen/calculator/v1"
+	interopv1 "grpcinterop.dev/go-peer/gen/interop/v1"
+)
+
+// startPeer serves the peer on a free loopback port and returns a control client for it and the
+// target its own RunCall can dial.
+func startPeer(t *testing.T, config Config) (interopv1.PeerControlServiceClient, string) {
+	t.Helper()
+	server, err := NewServer(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go server.Serve()
+	t.Cleanup(func() { server.Stop(time.Second) })
+	target := fmt.Sprintf("localhost:%d", server.Port())
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	return interopv1.NewPeerControlServiceClient(conn), target
+}
+
+func packed(t *testing.T, messages ...proto.Message) []*anypb.Any {
+	t.Helper()
+	var all []*anypb.Any
+	for _, message := range messages {
+		one, err := anypb.New(message)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, one)
+	}
+	return all
+}
+
+func unpacked[M proto.Message](t *testing.T, responses []*anypb.Any, newMessage func() M) []M {
+	t.Helper()
+	var all []M
+	for _, response := range responses {
+		message := newMessage()
+		if err := response.UnmarshalTo(message); err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, message)
+	}
+	return all
+}
+
+func runCall(t *testing.T, control interopv1.PeerControlServiceClient, request *interopv1.RunCallRequest) *interopv1.RunCallResponse {
+	t.Helper()
+	if request.Timeout == nil {
+		request.Timeout = durationpb.New(5 * time.Second)
+	}
+	response, err := control.RunCall(context.Background(), request)
+	if err != nil {
+		t.Fatalf("RunCall %s: %v", request.Method, err)
+	}
+	return response
+}
+
+func TestRunCallOfEveryStreamingKind(t *testing.T) {
+	control, target := startPeer(t, Config{ServerID: "loopback"})
+
+	unary := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Calculate",
+		Requests: packed(t, &calculatorv1.CalculateRequest{Operation: calculatorv1.Operation_OPERATION_DIVIDE, Left: calculator.Integer(7), Right: calculator.Integer(-2)}),
+	})
+	if got := unpacked(t, unary.Responses, func() *calculatorv1.CalculateResponse { return new(calculatorv1.CalculateResponse) }); len(got) != 1 || got[0].GetResult().GetInteger() != -3 {
+		t.Errorf("Calculate: %v", unary)
+	}
+	if !slices.ContainsFunc(unary.Headers, func(e *interopv1.MetadataEntry) bool { return e.Key == serverIDKey && e.GetText() == "loopback" }) {
+		t.Errorf("no server id among the headers: %v", unary.Headers)
+	}
+
+	factors := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Factorize",
+		Requests: packed(t, &calculatorv1.FactorizeRequest{Number: 12}),
+	})
+	if len(factors.Responses) != 3 || factors.Status.Code != 0 {
+		t.Errorf("Factorize: %v", factors)
+	}
+
+	sum := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Sum", Compression: "gzip",
+		Requests: packed(t, &calculatorv1.SumRequest{Value: calculator.Integer(2)}, &calculatorv1.SumRequest{Value: calculator.Real(0.5)}),
+	})
+	if got := unpacked(t, sum.Responses, func() *calculatorv1.SumResponse { return new(calculatorv1.SumResponse) }); len(got) != 1 || got[0].GetSum().GetReal() != 2.5 {
+		t.Errorf("Sum: %v", sum)
+	}
+
+	averages := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/RunningAverage", PingPong: true,
+		Requests: packed(t, &calculatorv1.RunningAverageRequest{Value: 1}, &calculatorv1.RunningAverageRequest{Value: 2}),
+	})
+	if got := unpacked(t, averages.Responses, func() *calculatorv1.RunningAverageResponse { return new(calculatorv1.RunningAverageResponse) }); len(got) != 2 || got[1].GetAverage() != 1.5 {
+		t.Errorf("RunningAverage: %v", averages)
+	}
+}
+
+func TestContractErrorsCarryTheirStatusDetails(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	for _, c := range []struct {
+		left, right int64
+		operation   calculatorv1.Operation
+		code        codes.Code
+		details     int
+	}{
+		{1, 0, calculatorv1.Operation_OPERATION_DIVIDE, codes.InvalidArgument, 1},
+		{1 << 62, 1 << 62, calculatorv1.Operation_OPERATION_MULTIPLY, codes.OutOfRange, 0},
+	} {
+		observed := runCall(t, control, &interopv1.RunCallRequest{
+			Target: target, Method: "calculator.v1.CalculatorService/Calculate",
+			Requests: packed(t, &calculatorv1.CalculateRequest{Operation: c.operation, Left: calculator.Integer(c.left), Right: calculator.Integer(c.right)}),
+		})
+		if codes.Code(observed.Status.Code) != c.code {
+			t.Fatalf("want %v, got %v", c.code, observed.Status)
+		}
+		var rich spb.Status
+		if err := proto.Unmarshal(observed.Status.Details, &rich); err != nil || rich.GetCode() != int32(c.code) || rich.GetMessage() != observed.Status.Message || len(rich.GetDetails()) != c.details {
+			t.Errorf("want a google.rpc.Status of %v with %d details, got %v (%v)", c.code, c.details, &rich, err)
+		}
+	}
+}
+
+func TestMetadataEchoAndCallRecords(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	observed := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Factorize",
+		Requests: packed(t, &calculatorv1.FactorizeRequest{Number: 8, Interval: durationpb.New(100 * time.Millisecond)}),
+		Metadata: []*interopv1.MetadataEntry{
+			{Key: echoInitialKey, Value: &interopv1.MetadataEntry_Text{Text: "hello"}},
+			{Key: echoTrailingKey, Value: &interopv1.MetadataEntry_Binary{Binary: []byte{0xab, 0xcd}}},
+			{Key: callIDKey, Value: &interopv1.MetadataEntry_Text{Text: "call-1"}},
+			{Key: responseCompressionKey, Value: &interopv1.MetadataEntry_Text{Text: "gzip"}},
+		},
+		Cancel: &interopv1.Cancellation{When: &interopv1.Cancellation_AfterResponses{AfterResponses: 1}},
+	})
+	if codes.Code(observed.Status.Code) != codes.Canceled || len(observed.Responses) != 1 {
+		t.Errorf("want CANCELLED after one response, got %v", observed)
+	}
+	if !slices.ContainsFunc(observed.Headers, func(e *interopv1.MetadataEntry) bool { return e.Key == echoInitialKey && e.GetText() == "hello" }) {
+		t.Errorf("no echo among the headers: %v", observed.Headers)
+	}
+	var seen *interopv1.GetServerCallResponse
+	for range 50 { // the server learns of the cancellation a moment after the client
+		var err error
+		if seen, err = control.GetServerCall(context.Background(), &interopv1.GetServerCallRequest{CallId: "call-1"}); err != nil {
+			t.Fatal(err)
+		}
+		if seen.Cancelled {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if seen.Method != "calculator.v1.CalculatorService/Factorize" || !seen.Cancelled || seen.ResponseCompression != "gzip" || seen.DeadlineRemaining == nil || seen.Peer == "" {
+		t.Errorf("GetServerCall: %v", seen)
+	}
+	_, err := control.GetServerCall(context.Background(), &interopv1.GetServerCallRequest{CallId: "nope"})
+	if status.Code(err) != codes.NotFound || status.Convert(err).Message() != "no call with id nope" {
+		t.Errorf("unknown call id: %v", err)
+	}
+
+	echoed := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Calculate",
+		Requests: packed(t, &calculatorv1.CalculateRequest{}),
+		Metadata: []*interopv1.MetadataEntry{{Key: echoTrailingKey, Value: &interopv1.MetadataEntry_Binary{Binary: []byte{1}}}},
+	})
+	if !slices.ContainsFunc(echoed.Trailers, func(e *interopv1.MetadataEntry) bool {
+		return e.Key == echoTrailingKey && proto.Equal(e, &interopv1.MetadataEntry{Key: echoTrailingKey, Value: &interopv1.MetadataEntry_Binary{Binary: []byte{1}}})
+	}) {
+		t.Errorf("no echo among the trailers of a failed call: %v", echoed.Trailers)
+	}
+}
+
+func TestRawCallsAndDeadlines(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	unknown := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "nope.v1.Nope/Nope", Raw: true, Requests: []*anypb.Any{{Value: []byte{8, 1}}},
+	})
+	if codes.Code(unknown.Status.Code) != codes.Unimplemented {
+		t.Errorf("unknown service: %v", unknown.Status)
+	}
+	malformed := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Calculate", Raw: true, Requests: []*anypb.Any{{Value: []byte{0xff, 0x01}}},
+	})
+	if codes.Code(malformed.Status.Code) != codes.Internal {
+		t.Errorf("bytes that do not parse: %v", malformed.Status)
+	}
+	raw := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Statistics", Raw: true, RawRepeat: 3,
+		Requests: packed(t, &calculatorv1.StatisticsRequest{Values: []float64{1}}),
+	})
+	var statistics calculatorv1.StatisticsResponse
+	if len(raw.Responses) != 1 || raw.Responses[0].TypeUrl != "" || proto.Unmarshal(raw.Responses[0].Value, &statistics) != nil || statistics.Count != 3 {
+		t.Errorf("raw_repeat: %v", raw)
+	}
+	late := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Factorize", Timeout: durationpb.New(200 * time.Millisecond),
+		Requests: packed(t, &calculatorv1.FactorizeRequest{Number: 4, Interval: durationpb.New(time.Second)}),
+	})
+	if codes.Code(late.Status.Code) != codes.DeadlineExceeded {
+		t.Errorf("deadline: %v", late.Status)
+	}
+}
+
+func TestRunCallRefusesWhatItCannotCarryOut(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	calculate := packed(t, &calculatorv1.CalculateRequest{})
+	for _, request := range []*interopv1.RunCallRequest{
+		{Target: target, Method: "calculator.v1.CalculatorService/Nope", Requests: calculate, Timeout: durationpb.New(time.Second)},
+		{Target: target, Method: "calculator.v1.CalculatorService/Calculate", Requests: calculate},
+		{Target: target, Method: "calculator.v1.CalculatorService/Calculate", Timeout: durationpb.New(time.Second)},
+		{Target: target, Method: "calculator.v1.CalculatorService/Factorize", Requests: calculate, Timeout: durationpb.New(time.Second)},
+		{Target: target, Method: "calculator.v1.CalculatorService/Calculate", Requests: calculate, Timeout: durationpb.New(time.Second), Compression: "br"},
+	} {
+		_, err := control.RunCall(context.Background(), request)
+		if status.Code(err) != codes.InvalidArgument {
+			t.Errorf("%v: want INVALID_ARGUMENT, got %v", request, err)
+		}
+	}
+	batch, err := control.RunCalls(context.Background(), &interopv1.RunCallsRequest{Calls: slices.Repeat([]*interopv1.RunCallRequest{{
+		Target: target, Method: "calculator.v1.CalculatorService/Calculate", Timeout: durationpb.New(5 * time.Second),
+		Requests: packed(t, &calculatorv1.CalculateRequest{Operation: calculatorv1.Operation_OPERATION_ADD, Left: calculator.Integer(1), Right: calculator.Integer(1)}),
+	}}, 60)})
+	if err != nil || len(batch.Results) != 60 {
+		t.Fatalf("RunCalls: %v", err)
+	}
+}
+
+func TestHealthFollowsSetServing(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	conn, err := grpc.NewClient(target, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	health := healthpb.NewHealthClient(conn)
+	check := func(service string) healthpb.HealthCheckResponse_ServingStatus {
+		response, err := health.Check(context.Background(), &healthpb.HealthCheckRequest{Service: service})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return response.Status
+	}
+	for _, service := range []string{"", "calculator.v1.CalculatorService", "interop.v1.PeerControlService"} {
+		if got := check(service); got != healthpb.HealthCheckResponse_SERVING {
+			t.Errorf("%q: %v", service, got)
+		}
+	}
+	if _, err := control.SetServing(context.Background(), &interopv1.SetServingRequest{Serving: false}); err != nil {
+		t.Fatal(err)
+	}
+	if got := check(""); got != healthpb.HealthCheckResponse_NOT_SERVING {
+		t.Errorf("after SetServing false: %v", got)
+	}
+}
