@@ -374,31 +374,28 @@ public final class CaseCatalog {
             .setKeepalive(dev.grpcinterop.interop.v1.Keepalive.newBuilder()
                 .setTime(Durations.fromSeconds(10)).setTimeout(Durations.fromSeconds(5)).setPermitWithoutCalls(true))
             .build();
-    String server = pair.server().peer();
-    String target = Deployment.keepaliveTarget(server);
-    List<String> callIds = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      if (i > 0) {
-        Thread.sleep(idle.toMillis());
-      }
-      String callId = UUID.randomUUID().toString();
-      callIds.add(callId);
-      RunCallResponse observed =
-          pair.call(calculate("keepalive_within_policy", Operation.OPERATION_ADD, integer(i), integer(1)).channel(withinPolicy)
-              .metadata("x-interop-call-id", callId).timeout(Duration.ofSeconds(5)).build().call(), target);
-      assertThat(observed.getStatus().getCode())
-          .as("%s: call %d to %s on a channel pinging every 10 s, %s", pair.name(), i + 1, target,
-              i == 0 ? "the first" : "after " + idle.toSeconds() + " s idle, on the connection that should have been kept; status " + observed.getStatus())
-          .isZero();
-    }
-    PeerContainer instance = pair.deployment().keepaliveServer(server);
-    String before = pair.serverCall(instance, callIds.get(0)).getPeer();
-    String after = pair.serverCall(instance, callIds.get(1)).getPeer();
-    assertThat(after)
+    String before = keepaliveCall(pair, withinPolicy, "the first call");
+    Thread.sleep(idle.toMillis());
+    String after = keepaliveCall(pair, withinPolicy, "a call after " + idle.toSeconds() + " s idle, on the connection that should have been kept");
+    var instance = pair.deployment().keepaliveServer(pair.server().peer());
+    assertThat(pair.serverCall(instance, after).getPeer())
         .as("%s: the client address the server saw for a call after %d s idle, against the one before it"
             + " (a different one means the connection was closed and a new one made)", pair.name(), idle.toSeconds())
         .isNotEmpty()
-        .isEqualTo(before);
+        .isEqualTo(pair.serverCall(instance, before).getPeer());
+  }
+
+  /** One call to the server's keepalive instance, which must succeed; returns its call id. */
+  private static String keepaliveCall(Pair pair, ChannelConfig channel, String which) {
+    String callId = UUID.randomUUID().toString();
+    String target = Deployment.keepaliveTarget(pair.server().peer());
+    RunCallResponse observed =
+        pair.call(calculate("keepalive_within_policy", Operation.OPERATION_ADD, integer(1), integer(1)).channel(channel)
+            .metadata("x-interop-call-id", callId).timeout(Duration.ofSeconds(5)).build().call(), target);
+    assertThat(observed.getStatus().getCode())
+        .as("%s: %s to %s, on a channel pinging every 10 s; status %s", pair.name(), which, target, observed.getStatus())
+        .isZero();
+    return callId;
   }
 
   /**

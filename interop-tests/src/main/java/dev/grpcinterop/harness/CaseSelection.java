@@ -28,15 +28,15 @@ public final class CaseSelection {
     if (globs.isEmpty()) {
       return all;
     }
-    for (String glob : strict ? globs : List.<String>of()) {
-      Pattern pattern = KnownFailures.glob(glob);
+    List<Pattern> patterns = globs.stream().map(KnownFailures::glob).toList();
+    for (int i = 0; strict && i < globs.size(); i++) {
+      Pattern pattern = patterns.get(i);
       if (all.stream().noneMatch(c -> pattern.matcher(c.name()).matches())) {
         throw new IllegalArgumentException(
-            "-Dinterop.cases names \"" + glob + "\", which matches no case; the cases are "
+            "-Dinterop.cases names \"" + globs.get(i) + "\", which matches no case; the cases are "
                 + all.stream().map(InteropCase::name).toList() + " (\"*\" matches any run of characters).");
       }
     }
-    List<Pattern> patterns = globs.stream().map(KnownFailures::glob).toList();
     return all.stream().filter(c -> patterns.stream().anyMatch(p -> p.matcher(c.name()).matches())).toList();
   }
 }

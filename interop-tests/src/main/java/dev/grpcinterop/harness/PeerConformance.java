@@ -105,7 +105,7 @@ public final class PeerConformance implements AutoCloseable {
           wrong.add("\"" + service + "\": " + status);
         }
       } catch (RuntimeException failed) {
-        wrong.add("\"" + service + "\": " + rootMessage(failed));
+        wrong.add("\"" + service + "\": " + shortMessages(failed));
       }
     }
     return wrong.isEmpty() ? Check.passed(name, "Readiness") : Check.failed(name, "Readiness", String.join("; ", wrong));
@@ -124,7 +124,7 @@ public final class PeerConformance implements AutoCloseable {
       Thread.currentThread().interrupt();
       return Check.failed(name, "What the server serves, 4", "interrupted");
     } catch (RuntimeException failed) {
-      return Check.failed(name, "What the server serves, 4", rootMessage(failed));
+      return Check.failed(name, "What the server serves, 4", shortMessages(failed));
     }
   }
 
@@ -142,7 +142,7 @@ public final class PeerConformance implements AutoCloseable {
       }
       return Check.passed(name, contract);
     } catch (RuntimeException failed) {
-      return Check.failed(name, contract, rootMessage(failed));
+      return Check.failed(name, contract, shortMessages(failed));
     }
   }
 
@@ -157,7 +157,7 @@ public final class PeerConformance implements AutoCloseable {
           ? Check.passed(name, contract)
           : Check.failed(name, contract, "the result was " + result);
     } catch (RuntimeException failed) {
-      return Check.failed(name, contract, rootMessage(failed));
+      return Check.failed(name, contract, shortMessages(failed));
     }
   }
 
@@ -188,7 +188,7 @@ public final class PeerConformance implements AutoCloseable {
     } catch (InvalidProtocolBufferException notACalculateResponse) {
       return Check.failed(name, contract, "its response is not a CalculateResponse: " + notACalculateResponse.getMessage());
     } catch (RuntimeException failed) {
-      return Check.failed(name, contract, rootMessage(failed));
+      return Check.failed(name, contract, shortMessages(failed));
     }
   }
 
@@ -222,14 +222,6 @@ public final class PeerConformance implements AutoCloseable {
   private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(PeerContainer peer) {
     return PeerControlServiceGrpc.newBlockingStub(peer.channel())
         .withDeadlineAfter(DEADLINE.toMillis() * 3, TimeUnit.MILLISECONDS);
-  }
-
-  private static String rootMessage(Throwable failed) {
-    Throwable cause = failed;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    return cause == failed ? String.valueOf(failed.getMessage()) : failed.getMessage() + " (" + cause.getMessage() + ")";
   }
 
   /** The messages of a failure and its causes, each cut short: Testcontainers' can hold a whole inspection dump. */
