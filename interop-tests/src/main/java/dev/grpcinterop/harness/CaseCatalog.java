@@ -320,9 +320,11 @@ public final class CaseCatalog {
     }
     // A replica that just restarted may have a new address, which a client learns when it
     // re-resolves the name (grpc-java waits at least 30 s between resolutions), and a client in
-    // reconnect backoff waits before it retries: so batches go on until every live replica served.
+    // reconnect backoff waits before it retries (1 s, growing 1.6 times, with jitter: about 10 s by
+    // the sixth try): so batches go on until every live replica served, for up to 75 s. 40 s was
+    // once too short for java → java, with replica-1 restarted by four clients' replica_stopped.
     java.util.Set<String> servedBy = new java.util.TreeSet<>();
-    long giveUpAt = System.nanoTime() + Duration.ofSeconds(40).toNanos();
+    long giveUpAt = System.nanoTime() + Duration.ofSeconds(75).toNanos();
     do {
       for (RunCallResponse result : pair.callAllTo(calls)) {
         if (everyCallSucceeds) {
