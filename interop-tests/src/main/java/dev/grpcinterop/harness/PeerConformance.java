@@ -88,6 +88,7 @@ public final class PeerConformance implements AutoCloseable {
       checks.add(runsCalls(subject));
       checks.add(stopsOnSigterm(subject));
     }
+    checks.add(refusesAWrongFlag(image));
     return checks;
   }
 
@@ -208,6 +209,45 @@ public final class PeerConformance implements AutoCloseable {
     return took.compareTo(STOP_LIMIT) <= 0
         ? Check.passed(name, contract)
         : Check.failed(name, contract, "it took " + took.toMillis() + " ms");
+  }
+
+  /** Started with "--port not-a-port", the peer exits at once with code 2 and a sentence on stderr. */
+  private static Check refusesAWrongFlag(PeerImage image) {
+    String name = "refuses a wrong flag (--port not-a-port): exit code 2, a sentence on stderr";
+    String contract = "Start";
+    var docker = DockerClientFactory.instance().client();
+    String id =
+        docker.createContainerCmd(image.resolve()).withCmd("--port", "not-a-port")
+            .withLabels(DockerClientFactory.DEFAULT_LABELS).exec().getId();
+    try {
+      docker.startContainerCmd(id).exec();
+      int exitCode;
+      try {
+        exitCode = docker.waitContainerCmd(id).start().awaitStatusCode(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+      } catch (RuntimeException stillRunning) {
+        return Check.failed(name, contract, "it was still running " + STOP_LIMIT.toSeconds() + " s later");
+      }
+      var stderr = new StringBuilder();
+      try {
+        docker.logContainerCmd(id).withStdErr(true).withStdOut(false)
+            .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+              @Override
+              public void onNext(com.github.dockerjava.api.model.Frame frame) {
+                stderr.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+              }
+            })
+            .awaitCompletion(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      if (exitCode != 2 || stderr.toString().isBlank()) {
+        return Check.failed(name, contract, "it exited with code " + exitCode + " and said on stderr: "
+            + (stderr.toString().isBlank() ? "nothing" : "\n" + tail(stderr.toString())));
+      }
+      return Check.passed(name, contract);
+    } finally {
+      docker.removeContainerCmd(id).withForce(true).exec();
+    }
   }
 
   /** The Java peer, which every other peer's client first calls; started once, when first needed. */
