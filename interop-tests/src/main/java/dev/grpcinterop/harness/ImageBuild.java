@@ -53,7 +53,9 @@ final class ImageBuild {
             .buildImageCmd(new ByteArrayInputStream(context()))
             .withDockerfilePath(dockerfile)
             .withTags(Set.of(name))
-            .withRemove(true);
+            .withRemove(true)
+            // Also after a failed step (a broken proto), whose container would otherwise stay behind.
+            .withForcerm(true);
     buildArgs.forEach(build::withBuildArg);
     Output output = new Output();
     try {
