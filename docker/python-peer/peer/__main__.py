@@ -19,11 +19,13 @@ def main() -> None:
         description="The Python peer of the gRPC interop harness. Every flag defaults to the "
         "environment variable named in its help.",
     )
+    # Defaults are the variables' strings: argparse converts a string default with the argument's
+    # type, so a malformed variable ends in argparse's one-line error and exit code 2, as a flag does.
     env = os.environ.get
     parser.add_argument(
         "--port",
         type=int,
-        default=int(env("PORT", DEFAULT_PORT)),
+        default=env("PORT", str(DEFAULT_PORT)),
         help=f"plaintext port, on 0.0.0.0 (PORT, else {DEFAULT_PORT})",
     )
     parser.add_argument(
@@ -34,7 +36,7 @@ def main() -> None:
     parser.add_argument(
         "--tls-port",
         type=int,
-        default=int(env("TLS_PORT", DEFAULT_TLS_PORT)),
+        default=env("TLS_PORT", str(DEFAULT_TLS_PORT)),
         help=f"TLS port, served only with --tls-cert and --tls-key (TLS_PORT, else "
         f"{DEFAULT_TLS_PORT})",
     )
@@ -49,7 +51,7 @@ def main() -> None:
     parser.add_argument(
         "--keepalive-permit-time-ms",
         type=int,
-        default=int(env("KEEPALIVE_PERMIT_TIME_MS") or 0) or None,
+        default=env("KEEPALIVE_PERMIT_TIME_MS") or None,
         help="permit client keepalive pings this often, with or without calls; more often is "
         "too many pings (KEEPALIVE_PERMIT_TIME_MS, else gRPC Core's policy: one every 5 minutes)",
     )
@@ -71,12 +73,14 @@ def main() -> None:
         level=logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    asyncio.run(serve(
+    asyncio.run(
+        serve(
             args.port,
             server_id=args.server_id,
             tls=tls,
             keepalive_permit_time_ms=args.keepalive_permit_time_ms,
-        ))
+        )
+    )
 
 
 if __name__ == "__main__":
