@@ -1,5 +1,7 @@
 package dev.grpcinterop.harness;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
@@ -15,6 +17,7 @@ import dev.grpcinterop.interop.v1.RunCallResponse;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,10 +233,10 @@ public final class PeerConformance implements AutoCloseable {
       var stderr = new StringBuilder();
       try {
         docker.logContainerCmd(id).withStdErr(true).withStdOut(false)
-            .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+            .exec(new ResultCallback.Adapter<Frame>() {
               @Override
-              public void onNext(com.github.dockerjava.api.model.Frame frame) {
-                stderr.append(new String(frame.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+              public void onNext(Frame frame) {
+                stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
               }
             })
             .awaitCompletion(DEADLINE.toSeconds(), TimeUnit.SECONDS);
