@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
@@ -26,6 +27,12 @@ import org.testcontainers.DockerClientFactory;
  * does not compile reads as protoc's message, not as a time-out.
  */
 final class ImageBuild {
+  /**
+   * Terminal colours, as protoc puts around a file name ("x.proto", ESC[0m, ":3:24: ..."): noise in a log
+   * and in an error message, and they split what a reader searches for.
+   */
+  private static final Pattern TERMINAL_ESCAPES = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
+
   private static final int TAIL_LINES = 40;
 
   private final String peer;
@@ -122,6 +129,7 @@ final class ImageBuild {
     }
 
     private void handle(String line) {
+      line = TERMINAL_ESCAPES.matcher(line).replaceAll("");
       if (line.isBlank()) {
         return;
       }
