@@ -3,10 +3,10 @@ package dev.grpcinterop.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.grpcinterop.harness.DockerPreflight;
-import dev.grpcinterop.harness.PeerImage;
-import dev.grpcinterop.harness.PeerImageBuildException;
-import dev.grpcinterop.harness.Repository;
+import dev.grpcinterop.harness.docker.DockerPreflight;
+import dev.grpcinterop.harness.docker.PeerImage;
+import dev.grpcinterop.harness.docker.PeerImageBuildException;
+import dev.grpcinterop.harness.peers.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

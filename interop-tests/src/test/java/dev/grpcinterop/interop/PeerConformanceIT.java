@@ -3,10 +3,10 @@ package dev.grpcinterop.interop;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.grpcinterop.harness.DockerPreflight;
-import dev.grpcinterop.harness.PeerConformance;
-import dev.grpcinterop.harness.Peers;
-import dev.grpcinterop.harness.Repository;
+import dev.grpcinterop.harness.docker.DockerPreflight;
+import dev.grpcinterop.harness.peers.PeerConformance;
+import dev.grpcinterop.harness.peers.Peers;
+import dev.grpcinterop.harness.peers.Repository;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

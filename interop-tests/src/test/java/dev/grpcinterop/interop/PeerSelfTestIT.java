@@ -1,15 +1,15 @@
 package dev.grpcinterop.interop;
 
-import dev.grpcinterop.harness.CaseCatalog;
-import dev.grpcinterop.harness.CaseResult;
-import dev.grpcinterop.harness.CaseSelection;
-import dev.grpcinterop.harness.DockerPreflight;
-import dev.grpcinterop.harness.InteropMatrix;
-import dev.grpcinterop.harness.InteropReport;
-import dev.grpcinterop.harness.PeerConformance;
-import dev.grpcinterop.harness.PeerManifest;
-import dev.grpcinterop.harness.Peers;
-import dev.grpcinterop.harness.Repository;
+import dev.grpcinterop.harness.cases.CaseCatalog;
+import dev.grpcinterop.harness.run.CaseResult;
+import dev.grpcinterop.harness.run.CaseSelection;
+import dev.grpcinterop.harness.docker.DockerPreflight;
+import dev.grpcinterop.harness.run.InteropMatrix;
+import dev.grpcinterop.harness.report.InteropReport;
+import dev.grpcinterop.harness.peers.PeerConformance;
+import dev.grpcinterop.harness.peers.PeerManifest;
+import dev.grpcinterop.harness.peers.Peers;
+import dev.grpcinterop.harness.peers.Repository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

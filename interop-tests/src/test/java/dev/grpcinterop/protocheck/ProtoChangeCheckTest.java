@@ -3,7 +3,7 @@ package dev.grpcinterop.protocheck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.grpcinterop.harness.Repository;
+import dev.grpcinterop.harness.peers.Repository;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -1,0 +1,108 @@
+package dev.grpcinterop.harness.docker;
+
+import dev.grpcinterop.harness.topology.CertificateAuthority;
+import dev.grpcinterop.harness.topology.Deployment;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.output.Slf4jLogConsumer;
+import org.testcontainers.images.builder.Transferable;
+
+/**
+ * One running peer, of any language: its server on {@link #PORT}, reachable from the test JVM by
+ * {@link #target()} and from other peers' containers by {@link #networkTarget()}. Closed by whoever
+ * started it.
+ */
+public final class PeerContainer extends GenericContainer<PeerContainer> {
+  /** The port every peer serves on when started with no arguments. */
+  public static final int PORT = 50051;
+
+  private final String peer;
+  private final String label;
+  private ManagedChannel channel;
+
+  public PeerContainer(PeerImage image) {
+    this(image, image.peer());
+  }
+
+  /** A peer shown under another label, such as "python@baseline" for one built from the baseline. */
+  public PeerContainer(PeerImage image, String label) {
+    super(image.resolve());
+    this.peer = image.peer();
+    this.label = label;
+    withExposedPorts(PORT);
+    withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("peer." + label.replace('@', '-'))).withSeparateOutputStreams());
+    waitingFor(new GrpcHealthWaitStrategy(PORT));
+  }
+
+  /**
+   * Also serves TLS on {@link Deployment#TLS_PORT} with this certificate; with {@code clientCa},
+   * requires client certificates it signed. Configured as every peer is: by environment variables.
+   */
+  public PeerContainer withTls(CertificateAuthority.Issued certificate, byte[] clientCa) {
+    withCopyToContainer(Transferable.of(certificate.certificate()), "/tmp/interop-tls/server.pem");
+    withCopyToContainer(Transferable.of(certificate.privateKey()), "/tmp/interop-tls/server.key");
+    withEnv("TLS_CERT_FILE", "/tmp/interop-tls/server.pem");
+    withEnv("TLS_KEY_FILE", "/tmp/interop-tls/server.key");
+    withEnv("TLS_PORT", Integer.toString(Deployment.TLS_PORT));
+    if (clientCa != null) {
+      withCopyToContainer(Transferable.of(clientCa), "/tmp/interop-tls/client-ca.pem");
+      withEnv("TLS_CLIENT_CA_FILE", "/tmp/interop-tls/client-ca.pem");
+    }
+    return this;
+  }
+
+  /** Joins {@code network} as the host name {@code alias}, where the other peers can dial it. */
+  public PeerContainer onNetwork(Network network, String... aliases) {
+    return withNetwork(network).withNetworkAliases(aliases);
+  }
+
+  /** The peer's language, as its folder names it: known failures are declared per language. */
+  public String peer() {
+    return peer;
+  }
+
+  /** How the report names this instance: the language, and "@baseline" for the released contract. */
+  public String label() {
+    return label;
+  }
+
+  /** host:port of this peer's server, as seen from the test JVM. */
+  public String target() {
+    return getHost() + ":" + getMappedPort(PORT);
+  }
+
+  /** host:port of this peer's server, as seen from another container on its network. */
+  public String networkTarget() {
+    return peer + (label.endsWith("@baseline") ? "-baseline" : "") + ":" + PORT;
+  }
+
+  /** A channel from the test JVM to this peer, closed with the container. */
+  public synchronized ManagedChannel channel() {
+    if (channel == null) {
+      channel = Grpc.newChannelBuilder(target(), InsecureChannelCredentials.create()).build();
+    }
+    return channel;
+  }
+
+  @Override
+  public void stop() {
+    synchronized (this) {
+      if (channel != null) {
+        channel.shutdownNow();
+        try {
+          channel.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+        channel = null;
+      }
+    }
+    super.stop();
+  }
+}

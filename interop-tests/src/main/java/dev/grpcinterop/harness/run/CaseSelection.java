@@ -1,0 +1,44 @@
+package dev.grpcinterop.harness.run;
+
+import dev.grpcinterop.harness.cases.InteropCase;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The cases a run makes: all of them, or those {@code -Dinterop.cases=tls_*,keepalive_*} names, in
+ * the glob form of the known-failure patterns. For working on one feature or one new peer; CI runs
+ * everything.
+ */
+public final class CaseSelection {
+  private CaseSelection() {}
+
+  /** The selected cases of the catalog; a pattern that matches none of them is an error. */
+  public static List<InteropCase> fromSystemProperty(List<InteropCase> all) {
+    return select(all, System.getProperty("interop.cases", ""), true);
+  }
+
+  /** The selected cases among a part of the catalog, such as the version-skew cases. */
+  public static List<InteropCase> among(List<InteropCase> some) {
+    return select(some, System.getProperty("interop.cases", ""), false);
+  }
+
+  static List<InteropCase> select(List<InteropCase> all, String selection, boolean strict) {
+    List<String> globs =
+        Arrays.stream(selection.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (globs.isEmpty()) {
+      return all;
+    }
+    List<Pattern> patterns = globs.stream().map(KnownFailures::glob).toList();
+    for (int i = 0; strict && i < globs.size(); i++) {
+      Pattern pattern = patterns.get(i);
+      if (all.stream().noneMatch(c -> pattern.matcher(c.name()).matches())) {
+        throw new IllegalArgumentException(
+            "-Dinterop.cases names \"" + globs.get(i) + "\", which matches no case; the cases are "
+                + all.stream().map(InteropCase::name).toList() + " (\"*\" matches any run of characters).");
+      }
+    }
+    return all.stream().filter(c -> patterns.stream().anyMatch(p -> p.matcher(c.name()).matches())).toList();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.grpcinterop.harness.run;
+
+import dev.grpcinterop.harness.peers.PeerManifest;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The known-failing patterns of every peer in the run. A real incompatibility stays visible as a
+ * known failure with its reason; a known failure that passes fails the run, so the list stays true.
+ */
+public final class KnownFailures {
+  record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
+
+  private final List<Entry> entries = new ArrayList<>();
+
+  public KnownFailures(List<PeerManifest> peers) {
+    for (PeerManifest peer : peers) {
+      for (PeerManifest.KnownFailure known : peer.knownFailures()) {
+        entries.add(
+            new Entry(peer.name(), glob(known.pattern()), known.pattern(), known.reason(), known.flaky()));
+      }
+    }
+  }
+
+  /** The entry whose pattern matches "client → server :: case", from either side's manifest. */
+  Optional<Entry> match(String client, String server, String caseName) {
+    String name = CaseResult.fullName(client, server, caseName);
+    return entries.stream()
+        .filter(e -> e.peer().equals(client) || e.peer().equals(server))
+        .filter(e -> e.pattern().matcher(name).matches())
+        .findFirst();
+  }
+
+  /** "*" stands for any run of characters; everything else matches itself. */
+  static Pattern glob(String pattern) {
+    return Pattern.compile(
+        Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+  }
+}
