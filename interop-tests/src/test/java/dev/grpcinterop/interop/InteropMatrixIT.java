@@ -4,15 +4,16 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.cases.CaseCatalog;
-import dev.grpcinterop.harness.run.CaseResult;
-import dev.grpcinterop.harness.run.CaseSelection;
-import dev.grpcinterop.harness.contract.ContractMethods;
+import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.docker.DockerPreflight;
-import dev.grpcinterop.harness.run.InteropMatrix;
-import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.report.InteropReport;
+import dev.grpcinterop.harness.run.CaseResult;
+import dev.grpcinterop.harness.run.CaseSelection;
+import dev.grpcinterop.harness.run.MatrixRunner;
+import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,8 @@ class InteropMatrixIT {
   /** The released contract, as scripts/check-proto --accept records it. */
   private static final String BASELINE = "proto-baseline";
 
-  private InteropMatrix matrix;
+  private Topology topology;
+  private List<PeerManifest> peers = List.of();
   private List<CaseResult> results = List.of();
   private List<CaseResult> skewResults = List.of();
   private long wallMillis;
@@ -44,24 +46,25 @@ class InteropMatrixIT {
   void runTheMatrix() throws Exception {
     DockerPreflight.requireDocker();
     Path root = Repository.root();
-    List<PeerManifest> peers = Peers.discover(root);
-    matrix = InteropMatrix.start(root, peers, root.resolve(BASELINE));
+    peers = Peers.discover(root);
+    // Cases are read before any container starts: a mistake in a case file costs no build.
+    var cases = CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()));
+    var wireCases = CaseSelection.among(CaseCatalog.wireCases(root, Contracts.current(), Contracts.baseline().methods()));
+    topology = Topology.start(root, peers, Contracts.current(), root.resolve(BASELINE), Contracts.baseline());
+    var runner = new MatrixRunner(peers);
     long start = System.nanoTime();
-    results = matrix.run(CaseSelection.fromSystemProperty(CaseCatalog.all()), matrix.pairs());
-    skewResults =
-        matrix.run(
-            CaseSelection.among(CaseCatalog.wireCases(ContractMethods.of(root.resolve(BASELINE)))),
-            matrix.skewPairs());
+    results = runner.run(cases, topology.pairs());
+    skewResults = runner.run(wireCases, topology.skewPairs());
     wallMillis = (System.nanoTime() - start) / 1_000_000;
   }
 
   @AfterAll
   void reportAndStop() throws Exception {
-    if (matrix == null) {
+    if (topology == null) {
       return;
     }
     try {
-      List<String> names = matrix.peers().stream().map(PeerManifest::name).toList();
+      List<String> names = peers.stream().map(PeerManifest::name).toList();
       List<String> baselines =
           skewResults.stream().map(CaseResult::client).filter(l -> l.endsWith("@baseline")).distinct().toList();
       List<String> both = new ArrayList<>(baselines);
@@ -72,10 +75,10 @@ class InteropMatrixIT {
               new InteropReport.Section("Version skew", both, both, skewResults),
               BASELINE,
               wallMillis);
-      report.write(REPORT, matrix.logs());
+      report.write(REPORT, topology.logs());
       System.out.println(report.text());
     } finally {
-      matrix.close();
+      topology.close();
     }
   }
 

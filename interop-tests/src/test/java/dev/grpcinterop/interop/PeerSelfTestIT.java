@@ -4,7 +4,9 @@ import dev.grpcinterop.harness.cases.CaseCatalog;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
 import dev.grpcinterop.harness.docker.DockerPreflight;
-import dev.grpcinterop.harness.run.InteropMatrix;
+import dev.grpcinterop.harness.contract.Contracts;
+import dev.grpcinterop.harness.run.MatrixRunner;
+import dev.grpcinterop.harness.topology.Topology;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.peers.PeerConformance;
 import dev.grpcinterop.harness.peers.PeerManifest;
@@ -57,12 +59,13 @@ class PeerSelfTestIT {
     List<String> labels = peers.stream().map(PeerManifest::name).toList();
     List<CaseResult> results;
     long start = System.nanoTime();
-    try (InteropMatrix matrix = InteropMatrix.start(root, peers, null)) {
-      results = matrix.run(CaseSelection.fromSystemProperty(CaseCatalog.all()), matrix.pairs());
+    var cases = CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()));
+    try (Topology topology = Topology.start(root, peers, Contracts.current(), null, Contracts.baseline())) {
+      results = new MatrixRunner(peers).run(cases, topology.pairs());
       var matrixReport =
           new InteropReport(new InteropReport.Section("The " + name + " peer and the Java reference", labels, labels, results),
               null, null, (System.nanoTime() - start) / 1_000_000);
-      matrixReport.write(REPORT, matrix.logs());
+      matrixReport.write(REPORT, topology.logs());
       report.append("\nThe cases:").append(matrixReport.text());
     }
     List<CaseResult> lacking = results.stream().filter(r -> r.verdict() == CaseResult.Verdict.FAILED).toList();

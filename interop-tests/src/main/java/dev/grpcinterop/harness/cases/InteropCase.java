@@ -1,21 +1,28 @@
 package dev.grpcinterop.harness.cases;
 
-import dev.grpcinterop.harness.run.Pair;
+import dev.grpcinterop.harness.topology.Pair;
 
 /**
  * One cross-language case, named after the official gRPC interop case where there is one. It runs
- * on any {@link Pair} and throws {@link AssertionError} saying what was expected and what the pair
- * did when the pair breaks the contract.
+ * on any {@link Pair} and says how what happened differs from what the contract expects: an empty
+ * {@link Mismatch} when the pair keeps the contract. A case that cannot be carried out at all (a
+ * peer that refuses the description) throws.
  */
 public interface InteropCase {
   String name();
 
-  /** The report's section: "Calls", "Errors", "Metadata and deadlines", ... */
+  /** The report's section: "Calls", "Errors", "Metadata, deadlines and cancellation", ... */
   String group();
 
-  void run(Pair pair) throws Exception;
+  Mismatch run(Pair pair) throws Exception;
 
-  static InteropCase of(String name, String group, Check check) {
+  /** Where the case is written, for failure messages: "file:line" of a data case, or "". */
+  default String source() {
+    return "";
+  }
+
+  /** A case that takes code, not data: several calls, containers stopped, time waited. */
+  static InteropCase of(String name, String group, Procedure procedure) {
     return new InteropCase() {
       @Override
       public String name() {
@@ -28,14 +35,14 @@ public interface InteropCase {
       }
 
       @Override
-      public void run(Pair pair) throws Exception {
-        check.run(pair);
+      public Mismatch run(Pair pair) throws Exception {
+        return procedure.run(pair);
       }
     };
   }
 
   @FunctionalInterface
-  interface Check {
-    void run(Pair pair) throws Exception;
+  interface Procedure {
+    Mismatch run(Pair pair) throws Exception;
   }
 }

@@ -1,7 +1,5 @@
 package dev.grpcinterop.harness.docker;
 
-import dev.grpcinterop.harness.topology.CertificateAuthority;
-import dev.grpcinterop.harness.topology.Deployment;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -24,6 +22,7 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
 
   private final String peer;
   private final String label;
+  private String networkName;
   private ManagedChannel channel;
 
   public PeerContainer(PeerImage image) {
@@ -41,15 +40,15 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
   }
 
   /**
-   * Also serves TLS on {@link Deployment#TLS_PORT} with this certificate; with {@code clientCa},
+   * Also serves TLS on {@code port} with this certificate and key (PEM); with {@code clientCa},
    * requires client certificates it signed. Configured as every peer is: by environment variables.
    */
-  public PeerContainer withTls(CertificateAuthority.Issued certificate, byte[] clientCa) {
-    withCopyToContainer(Transferable.of(certificate.certificate()), "/tmp/interop-tls/server.pem");
-    withCopyToContainer(Transferable.of(certificate.privateKey()), "/tmp/interop-tls/server.key");
+  public PeerContainer withTls(int port, byte[] certificate, byte[] privateKey, byte[] clientCa) {
+    withCopyToContainer(Transferable.of(certificate), "/tmp/interop-tls/server.pem");
+    withCopyToContainer(Transferable.of(privateKey), "/tmp/interop-tls/server.key");
     withEnv("TLS_CERT_FILE", "/tmp/interop-tls/server.pem");
     withEnv("TLS_KEY_FILE", "/tmp/interop-tls/server.key");
-    withEnv("TLS_PORT", Integer.toString(Deployment.TLS_PORT));
+    withEnv("TLS_PORT", Integer.toString(port));
     if (clientCa != null) {
       withCopyToContainer(Transferable.of(clientCa), "/tmp/interop-tls/client-ca.pem");
       withEnv("TLS_CLIENT_CA_FILE", "/tmp/interop-tls/client-ca.pem");
@@ -59,6 +58,7 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
 
   /** Joins {@code network} as the host name {@code alias}, where the other peers can dial it. */
   public PeerContainer onNetwork(Network network, String... aliases) {
+    networkName = aliases[0];
     return withNetwork(network).withNetworkAliases(aliases);
   }
 
@@ -77,9 +77,12 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return getHost() + ":" + getMappedPort(PORT);
   }
 
-  /** host:port of this peer's server, as seen from another container on its network. */
+  /** host:port of this peer's server, as seen from another container on its network: its first alias. */
   public String networkTarget() {
-    return peer + (label.endsWith("@baseline") ? "-baseline" : "") + ":" + PORT;
+    if (networkName == null) {
+      throw new IllegalStateException(label + " is on no network: give it one with onNetwork");
+    }
+    return networkName + ":" + PORT;
   }
 
   /** A channel from the test JVM to this peer, closed with the container. */

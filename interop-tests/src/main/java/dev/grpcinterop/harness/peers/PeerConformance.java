@@ -1,6 +1,5 @@
 package dev.grpcinterop.harness.peers;
 
-import dev.grpcinterop.harness.cases.CaseCatalog;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.docker.PeerImage;
 import dev.grpcinterop.harness.docker.PeerImageBuildException;
@@ -52,6 +51,7 @@ public final class PeerConformance implements AutoCloseable {
   }
 
   private static final String REFERENCE = "java-reference";
+  private static final String CALCULATE = "calculator.v1.CalculatorService/Calculate";
   private static final Duration DEADLINE = Duration.ofSeconds(5);
   /** The contract gives calls in flight 5 s after SIGTERM; the rest is the runtime's own exit. */
   private static final Duration STOP_LIMIT = Duration.ofSeconds(8);
@@ -177,7 +177,7 @@ public final class PeerConformance implements AutoCloseable {
       RunCallRequest call =
           RunCallRequest.newBuilder()
               .setTarget(REFERENCE + ":" + PeerContainer.PORT)
-              .setMethod(CaseCatalog.CALCULATE)
+              .setMethod(CALCULATE)
               .addRequests(Any.pack(CalculateRequest.newBuilder().setOperation(Operation.OPERATION_ADD)
                   .setLeft(CalculatorClient.integer(40)).setRight(CalculatorClient.integer(2)).build()))
               .setTimeout(Durations.fromMillis(DEADLINE.toMillis()))

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
  * known failure with its reason; a known failure that passes fails the run, so the list stays true.
  */
 public final class KnownFailures {
-  record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
+  public record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
@@ -28,7 +28,7 @@ public final class KnownFailures {
   }
 
   /** The entry whose pattern matches "client → server :: case", from either side's manifest. */
-  Optional<Entry> match(String client, String server, String caseName) {
+  public Optional<Entry> match(String client, String server, String caseName) {
     String name = CaseResult.fullName(client, server, caseName);
     return entries.stream()
         .filter(e -> e.peer().equals(client) || e.peer().equals(server))
@@ -37,7 +37,7 @@ public final class KnownFailures {
   }
 
   /** "*" stands for any run of characters; everything else matches itself. */
-  static Pattern glob(String pattern) {
+  public static Pattern glob(String pattern) {
     return Pattern.compile(
         Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
   }

@@ -29,6 +29,6 @@ public final class Replicas {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError(replica.label() + " did not run again within " + READY_WITHIN.toSeconds() + " s");
+    throw new IllegalStateException(replica.label() + " did not run again within " + READY_WITHIN.toSeconds() + " s");
   }
 }

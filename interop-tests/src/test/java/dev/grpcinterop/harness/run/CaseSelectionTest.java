@@ -1,10 +1,10 @@
 package dev.grpcinterop.harness.run;
 
-import dev.grpcinterop.harness.cases.InteropCase;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grpcinterop.harness.cases.InteropCase;
+import dev.grpcinterop.harness.cases.Mismatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +13,7 @@ class CaseSelectionTest {
       List.of(named("tls_unary"), named("tls_streaming"), named("keepalive_too_many_pings"), named("empty_unary"));
 
   private static InteropCase named(String name) {
-    return InteropCase.of(name, "group", pair -> {});
+    return InteropCase.of(name, "group", pair -> Mismatch.NONE);
   }
 
   private static List<String> names(List<InteropCase> cases) {

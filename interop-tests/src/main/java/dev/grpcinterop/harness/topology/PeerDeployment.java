@@ -1,0 +1,146 @@
+package dev.grpcinterop.harness.topology;
+
+import dev.grpcinterop.harness.docker.PeerContainer;
+import dev.grpcinterop.harness.docker.PeerImage;
+import dev.grpcinterop.harness.peers.PeerManifest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import org.testcontainers.containers.Network;
+
+/**
+ * One language's servers in a run, all from its one image: the peer itself (plaintext and TLS), an
+ * instance requiring client certificates, one permitting frequent keepalive pings, three replicas
+ * behind one DNS name, and the peer built from the released contract. Started together, stopped
+ * together by whoever started them.
+ */
+public final class PeerDeployment implements AutoCloseable {
+  public static final int REPLICAS = 3;
+  /** How often the keepalive instance permits client pings, with or without calls in flight. */
+  public static final Duration KEEPALIVE_PERMIT_TIME = Duration.ofSeconds(5);
+
+  private final PeerManifest manifest;
+  private final Endpoints endpoints;
+  private final List<PeerContainer> started = new ArrayList<>();
+  private final List<PeerContainer> replicas = new ArrayList<>();
+  private final ReentrantLock replicaLock = new ReentrantLock();
+  private PeerContainer main;
+  private PeerContainer keepalive;
+  private PeerContainer baseline;
+
+  private PeerDeployment(PeerManifest manifest) {
+    this.manifest = manifest;
+    this.endpoints = new Endpoints(manifest.name());
+  }
+
+  /**
+   * Builds (or reuses) the peer's image and starts every instance; with {@code baselineProto}, the
+   * peer built from the released contract too, where its image can be (not the Java peer's, which
+   * runs the jar this build made from proto/).
+   */
+  public static PeerDeployment start(
+      PeerManifest peer, Path root, Network network, RunCredentials credentials, Path baselineProto) {
+    var deployment = new PeerDeployment(peer);
+    try {
+      deployment.startAll(root, network, credentials, baselineProto);
+    } catch (RuntimeException failed) {
+      deployment.close();
+      throw failed;
+    }
+    return deployment;
+  }
+
+  private void startAll(Path root, Network network, RunCredentials credentials, Path baselineProto) {
+    String name = manifest.name();
+    var image = PeerImage.of(manifest, root);
+    var ca = credentials.ca();
+    main = new PeerContainer(image).onNetwork(network, name, endpoints.wrongNameAlias());
+    tls(main, ca.server(List.of(name, "localhost")), null);
+    start(main);
+    var mtls = new PeerContainer(image, endpoints.mtlsAlias()).onNetwork(network, endpoints.mtlsAlias());
+    tls(mtls, ca.server(List.of(endpoints.mtlsAlias())), ca.certificate());
+    start(mtls);
+    keepalive = start(new PeerContainer(image, endpoints.keepaliveAlias())
+        .onNetwork(network, endpoints.keepaliveAlias())
+        .withEnv("KEEPALIVE_PERMIT_TIME_MS", Long.toString(KEEPALIVE_PERMIT_TIME.toMillis())));
+    for (int i = 1; i <= REPLICAS; i++) {
+      String replica = endpoints.replicaAlias(i);
+      replicas.add(start(new PeerContainer(image, replica)
+          .onNetwork(network, replica, endpoints.replicasAlias())
+          .withEnv("SERVER_ID", replica)));
+    }
+    if (baselineProto == null || !manifest.buildInputs().isEmpty()) {
+      return;
+    }
+    var old = PeerImage.of(manifest, root, baselineProto);
+    if (old.resolve().equals(image.resolve())) {
+      // Same inputs, same image: the released contract is the current one for this peer.
+      baseline = main;
+      return;
+    }
+    baseline = start(new PeerContainer(old, name + "@baseline").onNetwork(network, endpoints.baselineAlias()));
+  }
+
+  private static void tls(PeerContainer container, CertificateAuthority.Issued certificate, byte[] clientCa) {
+    container.withTls(Endpoints.TLS_PORT, certificate.certificate(), certificate.privateKey(), clientCa);
+  }
+
+  private PeerContainer start(PeerContainer container) {
+    started.add(container);
+    container.start();
+    return container;
+  }
+
+  public String peer() {
+    return manifest.name();
+  }
+
+  public Endpoints endpoints() {
+    return endpoints;
+  }
+
+  /** The peer itself: every pair's client, and the server of every case but the ones below. */
+  public PeerContainer main() {
+    return main;
+  }
+
+  /** The instance permitting keepalive pings every {@link #KEEPALIVE_PERMIT_TIME}. */
+  public PeerContainer keepalive() {
+    return keepalive;
+  }
+
+  /** The peer built from the released contract, if it could be; the main one where they agree. */
+  public java.util.Optional<PeerContainer> baseline() {
+    return java.util.Optional.ofNullable(baseline);
+  }
+
+  /**
+   * Runs {@code work} while no other case uses the replicas: cases that stop or restart one must not
+   * meet one that counts them.
+   */
+  public <T> T withReplicas(ReplicaWork<T> work) throws Exception {
+    replicaLock.lock();
+    try {
+      return work.run(List.copyOf(replicas));
+    } finally {
+      replicaLock.unlock();
+    }
+  }
+
+  @FunctionalInterface
+  public interface ReplicaWork<T> {
+    T run(List<PeerContainer> replicas) throws Exception;
+  }
+
+  /** Every container started for this language, for logs. */
+  public List<PeerContainer> containers() {
+    return List.copyOf(started);
+  }
+
+  @Override
+  public void close() {
+    started.forEach(PeerContainer::stop);
+  }
+}
