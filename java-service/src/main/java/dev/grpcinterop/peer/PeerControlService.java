@@ -1,13 +1,9 @@
-package dev.grpcinterop.service;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.RuntimeVersion;
-import dev.grpcinterop.client.CallRunner;
-import dev.grpcinterop.client.ChannelFactory;
 import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.SetServingRequest;
 import dev.grpcinterop.interop.v1.SetServingResponse;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.EchoStatusRequest;
@@ -31,13 +27,19 @@ import java.util.function.BiFunction;
  */
 public final class PeerControlService extends PeerControlServiceGrpc.PeerControlServiceImplBase
     implements AutoCloseable {
+  /** Turns the health of everything the server serves; the server knows what that is. */
+  @FunctionalInterface
+  public interface HealthSwitch {
+    void setServing(boolean serving);
+  }
+
   private final ServerCallLog callLog;
   private final ChannelFactory channels = new ChannelFactory();
-  private final HealthStatusManager health;
+  private final HealthSwitch health;
   private final CallRunner runner;
 
   /** A control service whose client makes its own channels, one per target and configuration. */
-  public PeerControlService(ServerCallLog callLog, HealthStatusManager health) {
+  public PeerControlService(ServerCallLog callLog, HealthSwitch health) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels::channel);
@@ -45,7 +47,7 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   /** A control service whose client uses the channels given, as tests with in-process ones do. */
   public PeerControlService(
-      ServerCallLog callLog, HealthStatusManager health, BiFunction<String, ChannelConfig, Channel> channels) {
+      ServerCallLog callLog, HealthSwitch health, BiFunction<String, ChannelConfig, Channel> channels) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels);
@@ -53,10 +55,7 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   @Override
   public void setServing(SetServingRequest request, StreamObserver<SetServingResponse> responses) {
-    ServingStatus status = request.getServing() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    for (String service : CalculatorServer.HEALTH_SERVICES) {
-      health.setStatus(service, status);
-    }
+    health.setServing(request.getServing());
     responses.onNext(SetServingResponse.getDefaultInstance());
     responses.onCompleted();
   }

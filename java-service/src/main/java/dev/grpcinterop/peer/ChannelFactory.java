@@ -1,4 +1,4 @@
-package dev.grpcinterop.client;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.util.Durations;
 import dev.grpcinterop.interop.v1.ChannelConfig;

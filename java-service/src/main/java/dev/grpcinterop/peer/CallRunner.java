@@ -1,4 +1,4 @@
-package dev.grpcinterop.client;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;

@@ -1,4 +1,4 @@
-package dev.grpcinterop.service;
+package dev.grpcinterop.peer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -28,25 +28,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The metadata echo, the call log, and the control service driving grpc-java's own client. */
-class ControlAndMetadataTest {
+/** The control service driving grpc-java's own client, and the call log it reads back. */
+class PeerControlServiceTest {
   private static final String CALCULATE = "calculator.v1.CalculatorService/Calculate";
   private static final String FACTORIZE = "calculator.v1.CalculatorService/Factorize";
 
-  private InProcessCalculator calculator;
+  private InProcessPeer peer;
   private PeerControlServiceGrpc.PeerControlServiceBlockingStub control;
 
   @BeforeEach
   void start() throws Exception {
-    calculator = new InProcessCalculator();
+    peer = new InProcessPeer();
     control =
-        PeerControlServiceGrpc.newBlockingStub(calculator.channel)
+        PeerControlServiceGrpc.newBlockingStub(peer.channel)
             .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
   void stop() throws Exception {
-    calculator.close();
+    peer.close();
   }
 
   private static RunCallRequest.Builder call(String method, com.google.protobuf.Message... requests) {
