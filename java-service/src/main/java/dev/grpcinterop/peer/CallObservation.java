@@ -107,6 +107,7 @@ final class CallObservation extends ClientCall.Listener<Object> {
   @Override
   public void onMessage(Object message) {
     synchronized (report) {
+      // A loaded contract's DynamicMessage packs under its own type's URL, as a generated one does.
       report.addResponses(
           message instanceof byte[] raw
               ? Any.newBuilder().setValue(ByteString.copyFrom(raw)).build()

@@ -21,19 +21,22 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
  * Makes one call exactly as a {@link RunCallRequest} describes it, with grpc-java's own client,
- * and reports what the client observed. It is generic over methods: it knows them from the
- * generated service descriptors, and carries messages as {@code google.protobuf.Any}.
+ * and reports what the client observed. It is generic over methods: it knows them from the contract
+ * loaded last, if any, then from the generated service descriptors, and carries messages as {@code
+ * google.protobuf.Any}.
  */
 public final class CallRunner {
   private static final String TYPE_URL_PREFIX = "type.googleapis.com/";
 
   private final Map<String, MethodDescriptor<?, ?>> methods = new HashMap<>();
   private final BiFunction<String, ChannelConfig, Channel> channels;
+  private volatile LoadedContract contract = LoadedContract.NONE;
 
   /** @param channels the channel to use for a target ("host:port") made as a ChannelConfig says */
   public CallRunner(BiFunction<String, ChannelConfig, Channel> channels) {
@@ -51,6 +54,11 @@ public final class CallRunner {
         methods.put(method.getFullMethodName(), method);
       }
     }
+  }
+
+  /** Knows the methods of {@code loaded} from now on, before the generated ones, instead of the last loaded. */
+  void load(LoadedContract loaded) {
+    contract = loaded;
   }
 
   /**
@@ -117,12 +125,7 @@ public final class CallRunner {
       method = RawBytes.method(request.getMethod());
       messages = repeatedBytes(request);
     } else {
-      @SuppressWarnings("unchecked")
-      var known = (MethodDescriptor<Object, Object>) methods.get(request.getMethod());
-      if (known == null) {
-        throw invalid("unknown method \"" + request.getMethod() + "\"");
-      }
-      method = known;
+      method = known(request.getMethod());
       messages = parseRequests(method, request.getRequestsList());
       if (method.getType().clientSendsOneMessage() && messages.size() != 1) {
         throw invalid(request.getMethod() + " takes exactly one request, not " + messages.size());
@@ -146,6 +149,14 @@ public final class CallRunner {
     }
     return new Prepared(
         channels.apply(request.getTarget(), request.getChannel()), method, options, request, messages, metadata);
+  }
+
+  @SuppressWarnings("unchecked")
+  private MethodDescriptor<Object, Object> known(String name) {
+    return contract
+        .method(name)
+        .or(() -> Optional.ofNullable((MethodDescriptor<Object, Object>) methods.get(name)))
+        .orElseThrow(() -> invalid("unknown method \"" + name + "\""));
   }
 
   /** Each request's bytes as given, raw_repeat times over: concatenated messages merge. */

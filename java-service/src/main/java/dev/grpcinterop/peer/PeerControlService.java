@@ -10,6 +10,8 @@ import dev.grpcinterop.interop.v1.EchoStatusRequest;
 import dev.grpcinterop.interop.v1.EchoStatusResponse;
 import dev.grpcinterop.interop.v1.GetServerCallRequest;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
+import dev.grpcinterop.interop.v1.LoadContractRequest;
+import dev.grpcinterop.interop.v1.LoadContractResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
@@ -85,6 +87,21 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
     answer(
         responses,
         () -> RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
+  }
+
+  @Override
+  public void loadContract(LoadContractRequest request, StreamObserver<LoadContractResponse> responses) {
+    LoadedContract contract;
+    try {
+      contract = LoadedContract.parse(request.getFileDescriptorSet());
+    } catch (StatusRuntimeException refused) {
+      // The contract loaded before stays in place.
+      responses.onError(refused);
+      return;
+    }
+    runner.load(contract);
+    responses.onNext(LoadContractResponse.newBuilder().addAllServices(contract.services()).build());
+    responses.onCompleted();
   }
 
   /** Reports what the client observed, or the refusal of a description it could not carry out. */
