@@ -48,8 +48,9 @@ public final class CalculatorService extends CalculatorServiceGrpc.CalculatorSer
     List<Long> factors;
     long intervalNanos;
     try {
-      intervalNanos = intervalNanos(request);
+      // The number first: the contract answers a request with both out of range about the number.
       factors = Factorization.primeFactors(request.getNumber());
+      intervalNanos = intervalNanos(request);
     } catch (CalculatorError error) {
       responses.onError(error.toStatusRuntimeException());
       return;

@@ -12,33 +12,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** The calculator and its interceptors behind grpc-java's in-process transport, for unit tests. */
+/** The calculator and its metadata echo behind grpc-java's in-process transport, for unit tests. */
 final class InProcessCalculator implements AutoCloseable {
-  final ServerCallLog callLog = new ServerCallLog();
   final ManagedChannel channel;
   private final Server server;
   private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
-  private final PeerControlService control;
 
   InProcessCalculator() throws IOException {
     String name = InProcessServerBuilder.generateName();
-    control = new PeerControlService(callLog, new io.grpc.protobuf.services.HealthStatusManager(), (target, config) -> channel());
     server =
         InProcessServerBuilder.forName(name)
-            .addService(
-                ServerInterceptors.intercept(
-                    new CalculatorService(pacer),
-                    new MetadataEchoInterceptor(),
-                    new ResponseCompressionInterceptor(),
-                    callLog.interceptor()))
-            .addService(ServerInterceptors.intercept(control, new MetadataEchoInterceptor()))
+            .addService(ServerInterceptors.intercept(new CalculatorService(pacer), new MetadataEchoInterceptor()))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();
-  }
-
-  private ManagedChannel channel() {
-    return channel;
   }
 
   CalculatorClient client() {

@@ -65,6 +65,13 @@ class StreamingTest {
   }
 
   @Test
+  void factorizeChecksTheNumberBeforeTheInterval() throws Exception {
+    assertFieldError(
+        () -> client.factorize(0, Duration.ofSeconds(11)),
+        Code.INVALID_ARGUMENT, "number must be between 1 and 1000000000000", "number", "out of range");
+  }
+
+  @Test
   void pacedFactorizeOutlivesAShortDeadline() {
     var stub =
         CalculatorServiceGrpc.newBlockingStub(calculator.channel)

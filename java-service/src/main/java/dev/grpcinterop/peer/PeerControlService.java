@@ -1,19 +1,17 @@
-package dev.grpcinterop.service;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.RuntimeVersion;
-import dev.grpcinterop.client.CallRunner;
-import dev.grpcinterop.client.ChannelFactory;
 import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.SetServingRequest;
 import dev.grpcinterop.interop.v1.SetServingResponse;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.EchoStatusRequest;
 import dev.grpcinterop.interop.v1.EchoStatusResponse;
 import dev.grpcinterop.interop.v1.GetServerCallRequest;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
+import dev.grpcinterop.interop.v1.LoadContractRequest;
+import dev.grpcinterop.interop.v1.LoadContractResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
@@ -31,13 +29,19 @@ import java.util.function.BiFunction;
  */
 public final class PeerControlService extends PeerControlServiceGrpc.PeerControlServiceImplBase
     implements AutoCloseable {
+  /** Turns the health of everything the server serves; the server knows what that is. */
+  @FunctionalInterface
+  public interface HealthSwitch {
+    void setServing(boolean serving);
+  }
+
   private final ServerCallLog callLog;
   private final ChannelFactory channels = new ChannelFactory();
-  private final HealthStatusManager health;
+  private final HealthSwitch health;
   private final CallRunner runner;
 
   /** A control service whose client makes its own channels, one per target and configuration. */
-  public PeerControlService(ServerCallLog callLog, HealthStatusManager health) {
+  public PeerControlService(ServerCallLog callLog, HealthSwitch health) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels::channel);
@@ -45,7 +49,7 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   /** A control service whose client uses the channels given, as tests with in-process ones do. */
   public PeerControlService(
-      ServerCallLog callLog, HealthStatusManager health, BiFunction<String, ChannelConfig, Channel> channels) {
+      ServerCallLog callLog, HealthSwitch health, BiFunction<String, ChannelConfig, Channel> channels) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels);
@@ -53,10 +57,7 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   @Override
   public void setServing(SetServingRequest request, StreamObserver<SetServingResponse> responses) {
-    ServingStatus status = request.getServing() ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
-    for (String service : CalculatorServer.HEALTH_SERVICES) {
-      health.setStatus(service, status);
-    }
+    health.setServing(request.getServing());
     responses.onNext(SetServingResponse.getDefaultInstance());
     responses.onCompleted();
   }
@@ -86,6 +87,21 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
     answer(
         responses,
         () -> RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
+  }
+
+  @Override
+  public void loadContract(LoadContractRequest request, StreamObserver<LoadContractResponse> responses) {
+    LoadedContract contract;
+    try {
+      contract = LoadedContract.parse(request.getFileDescriptorSet());
+    } catch (StatusRuntimeException refused) {
+      // The contract loaded before stays in place.
+      responses.onError(refused);
+      return;
+    }
+    runner.load(contract);
+    responses.onNext(LoadContractResponse.newBuilder().addAllServices(contract.services()).build());
+    responses.onCompleted();
   }
 
   /** Reports what the client observed, or the refusal of a description it could not carry out. */

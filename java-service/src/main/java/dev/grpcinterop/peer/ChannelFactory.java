@@ -1,7 +1,8 @@
-package dev.grpcinterop.client;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.util.Durations;
 import dev.grpcinterop.interop.v1.ChannelConfig;
+import dev.grpcinterop.interop.v1.Tls;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -24,6 +25,28 @@ public final class ChannelFactory implements AutoCloseable {
   private record Key(String target, ChannelConfig config) {}
 
   private final Map<Key, ManagedChannel> channels = new ConcurrentHashMap<>();
+
+  /**
+   * Refuses a configuration no channel can be made from, with the words and in the order of the
+   * refusal rulebook (RunCall in peer_control.proto), before any channel is made.
+   */
+  static void check(ChannelConfig config) {
+    switch (config.getLoadBalancingPolicy()) {
+      case "", "pick_first", "round_robin" -> {}
+      default -> throw CallRunner.invalid(
+          "unknown load_balancing_policy \"" + config.getLoadBalancingPolicy() + "\"; use pick_first or round_robin");
+    }
+    if (!config.hasTls()) {
+      return;
+    }
+    Tls tls = config.getTls();
+    if (tls.getCaCert().isEmpty()) {
+      throw CallRunner.invalid("tls.ca_cert is required: the CA that signed the server's certificate");
+    }
+    if (tls.getClientCert().isEmpty() != tls.getClientKey().isEmpty()) {
+      throw CallRunner.invalid("tls.client_cert and client_key go together: give both for mTLS, or neither");
+    }
+  }
 
   public ManagedChannel channel(String target, ChannelConfig config) {
     return channels.computeIfAbsent(new Key(target, config), key -> build(target, config));

@@ -1,4 +1,4 @@
-package dev.grpcinterop.service;
+package dev.grpcinterop.peer;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;

@@ -1,4 +1,4 @@
-package dev.grpcinterop.service;
+package dev.grpcinterop.peer;
 
 import com.google.protobuf.util.Durations;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
@@ -26,7 +26,6 @@ public final class ServerCallLog {
   public static final Metadata.Key<String> CALL_ID =
       Metadata.Key.of("x-interop-call-id", Metadata.ASCII_STRING_MARSHALLER);
   private static final int CAPACITY = 10_000;
-  private static final ServerCallLog SHARED = new ServerCallLog();
 
   private final Map<String, GetServerCallResponse> calls =
       new LinkedHashMap<>() {
@@ -37,11 +36,6 @@ public final class ServerCallLog {
       };
 
   public ServerCallLog() {}
-
-  /** The log of this JVM's server, which its own control service reads. */
-  public static ServerCallLog shared() {
-    return SHARED;
-  }
 
   public synchronized Optional<GetServerCallResponse> find(String callId) {
     return Optional.ofNullable(calls.get(callId));
