@@ -1,8 +1,10 @@
-"""RunCall's client side: makes any call the loaded descriptors know, as described, and observes it.
+"""RunCall's client side: makes any call the known descriptors declare, as described, and observes it.
 
 Nothing here knows the calculator: the method, its message types and its streaming kind all come
-from the descriptor pool the generated code registered itself in, so a new RPC needs no change.
-In raw mode not even that: the requests go out as the bytes given, to whatever path is named.
+from the Contract (a set loaded by LoadContract, then the descriptors the generated code registered),
+and the messages are built by message_factory, so a new RPC, or a whole contract the image was never
+built from, needs no change. In raw mode not even that: the requests go out as the bytes given, to
+whatever path is named.
 """
 
 import asyncio
@@ -12,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
-from google.protobuf import any_pb2, descriptor_pool, duration_pb2, message_factory
+from google.protobuf import any_pb2, duration_pb2, message_factory
 from google.protobuf.message import DecodeError, Message
 from interop.v1 import peer_control_pb2
 
 from peer.channels import Channels, config_problem
+from peer.contract import Contract
 from peer.status import StatusError, invalid_argument
 
 STATUS_DETAILS_KEY = "grpc-status-details-bin"
@@ -78,6 +81,12 @@ class _StartedCall:
 class CallRunner:
     def __init__(self) -> None:
         self._channels = Channels()
+        self._contract = Contract()
+
+    def load_contract(self, descriptor_set: bytes) -> Contract:
+        """Replaces the loaded contract; a set that does not load leaves the previous one."""
+        self._contract = Contract.from_descriptor_set(descriptor_set)
+        return self._contract
 
     async def close(self) -> None:
         await self._channels.close()
@@ -85,7 +94,7 @@ class CallRunner:
     async def run(
         self, description: peer_control_pb2.RunCallRequest
     ) -> peer_control_pb2.RunCallResponse:
-        return await self._observe(self._start(_plan(description)))
+        return await self._observe(self._start(_plan(description, self._contract)))
 
     async def run_all(
         self, descriptions: Sequence[peer_control_pb2.RunCallRequest]
@@ -94,7 +103,7 @@ class CallRunner:
         plans = []
         for index, description in enumerate(descriptions):
             try:
-                plans.append(_plan(description))
+                plans.append(_plan(description, self._contract))
             except StatusError as refused:
                 raise invalid_argument(f"call {index}: {refused.message}") from None
         started = [self._start(plan) for plan in plans]
@@ -151,8 +160,12 @@ class CallRunner:
         )
 
 
-def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
-    """Checks a description; raises INVALID_ARGUMENT, saying why, when it cannot be carried out."""
+def _plan(description: peer_control_pb2.RunCallRequest, contract: Contract) -> _PlannedCall:
+    """Checks a description; raises INVALID_ARGUMENT, saying why, when it cannot be carried out.
+
+    The checks run in the order of the rulebook on RunCall in peer_control.proto, so that every peer
+    reports the same first problem of a description that has several.
+    """
     if not description.target:
         raise invalid_argument("target is required")
     if description.raw:
@@ -161,7 +174,7 @@ def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
         times = max(1, description.raw_repeat)
         requests: list[Any] = [packed.value * times for packed in description.requests]
     else:
-        method, input_type = _resolve(description.method)
+        method, input_type = _resolve(description.method, contract)
         requests = [
             _unpack(index, packed, input_type) for index, packed in enumerate(description.requests)
         ]
@@ -171,22 +184,27 @@ def _plan(description: peer_control_pb2.RunCallRequest) -> _PlannedCall:
             )
     if not description.HasField("timeout"):
         raise invalid_argument("timeout is required")
+    timeout_nanos = description.timeout.ToNanoseconds()
+    if timeout_nanos <= 0:
+        raise invalid_argument(f"timeout is required to be above zero, got {timeout_nanos / 1e9}s")
     if description.compression not in _COMPRESSIONS:
         raise invalid_argument(
             f'unknown compression "{description.compression}" (use "", "identity" or "gzip")'
         )
+    metadata = _outgoing_metadata(description.metadata)
     problem = config_problem(description.channel)
     if problem is not None:
         raise invalid_argument(f"channel: {problem}")
+    cancellation = _cancellation(description.cancel)
     return _PlannedCall(
         target=description.target,
         channel=description.channel,
         method=method,
         requests=requests,
-        timeout_seconds=description.timeout.ToTimedelta().total_seconds(),
-        metadata=_outgoing_metadata(description.metadata),
+        timeout_seconds=timeout_nanos / 1e9,
+        metadata=metadata,
         compression=_COMPRESSIONS[description.compression],
-        cancellation=_cancellation(description.cancel),
+        cancellation=cancellation,
         ping_pong=description.ping_pong,
     )
 
@@ -208,8 +226,6 @@ async def _exchange(call: grpc.aio.Call, plan: _PlannedCall, responses: list[Any
         await _send_all(call, requests)
     if method.server_streaming:
         await _receive_all(call, cancel_after, responses)
-    elif cancel_after == 0:
-        call.cancel()
     else:
         responses.append(await call)
 
@@ -268,14 +284,14 @@ def _cancel_due(cancel_after: int | None, responses: Sequence[Any]) -> bool:
     return cancel_after is not None and len(responses) >= cancel_after
 
 
-def _resolve(name: str) -> tuple[_Method, type[Message]]:
-    """The method and its input type, from the descriptors of every service the peer loaded."""
-    service_name, _, method_name = name.partition("/")
-    try:
-        service = descriptor_pool.Default().FindServiceByName(service_name)
-        method = service.methods_by_name[method_name]
-    except KeyError:
-        raise invalid_argument(f"unknown method {name or '(empty)'}") from None
+def _resolve(name: str, contract: Contract) -> tuple[_Method, type[Message]]:
+    """The method and its input type; the message classes are dynamic, built from descriptors."""
+    method = contract.find_method(name)
+    if method is None:
+        raise invalid_argument(
+            f'unknown method "{name}": neither a loaded contract nor this peer\'s own services'
+            " declare it"
+        )
     input_type = message_factory.GetMessageClass(method.input_type)
     output_type = message_factory.GetMessageClass(method.output_type)
     return _Method(
@@ -291,7 +307,7 @@ def _resolve(name: str) -> tuple[_Method, type[Message]]:
 def _raw_method(name: str) -> _Method:
     """Any path, as a bidirectional stream of bytes: what every gRPC call is on the wire."""
     if not name:
-        raise invalid_argument("unknown method (empty)")
+        raise invalid_argument('unknown method "": a raw call still needs a path')
     return _Method(
         path=f"/{name}",
         client_streaming=True,
@@ -338,6 +354,11 @@ def _cancellation(cancel: peer_control_pb2.Cancellation) -> _Cancellation:
     if when == "after_begin":
         return _Cancellation(after_begin=cancel.after_begin)
     if when == "after_responses":
+        # Cancelling before any response is after_begin; 0 here would be a second way to say it.
+        if cancel.after_responses < 1:
+            raise invalid_argument(
+                f"cancel: after_responses must be at least 1, got {cancel.after_responses}"
+            )
         return _Cancellation(after_responses=cancel.after_responses)
     return _Cancellation()
 
@@ -345,19 +366,21 @@ def _cancellation(cancel: peer_control_pb2.Cancellation) -> _Cancellation:
 def _outgoing_metadata(
     entries: Sequence[peer_control_pb2.MetadataEntry],
 ) -> tuple[tuple[str, str | bytes], ...]:
-    metadata = []
+    # Two passes: the rulebook reports a text value under a -bin key before any binary value
+    # under a text key, wherever each stands in the list.
     for index, entry in enumerate(entries):
-        binary_key = entry.key.endswith("-bin")
-        if binary_key and entry.WhichOneof("value") == "text":
+        if entry.key.endswith("-bin") and entry.WhichOneof("value") == "text":
             raise invalid_argument(
                 f'metadata {index}: key "{entry.key}" ends in -bin, so its value must be binary'
             )
-        if not binary_key and entry.WhichOneof("value") == "binary":
+    for index, entry in enumerate(entries):
+        if not entry.key.endswith("-bin") and entry.WhichOneof("value") == "binary":
             raise invalid_argument(
                 f'metadata {index}: key "{entry.key}" has no -bin suffix, so its value must be text'
             )
-        metadata.append((entry.key, entry.binary if binary_key else entry.text))
-    return tuple(metadata)
+    return tuple(
+        (entry.key, entry.binary if entry.key.endswith("-bin") else entry.text) for entry in entries
+    )
 
 
 def _reported_metadata(

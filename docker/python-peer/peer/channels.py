@@ -37,10 +37,10 @@ def config_problem(config: peer_control_pb2.ChannelConfig) -> str | None:
             ' (use "", "pick_first" or "round_robin")'
         )
     tls = config.tls
-    if bool(tls.client_cert) != bool(tls.client_key):
-        return "tls: client_cert and client_key go together"
     if config.HasField("tls") and not tls.ca_cert:
         return "tls: ca_cert is required"
+    if bool(tls.client_cert) != bool(tls.client_key):
+        return "tls: client_cert and client_key go together"
     return None
 
 

@@ -1,5 +1,6 @@
 """interop.v1.PeerControlService: how the Java suite drives this peer."""
 
+import logging
 import platform
 
 import grpc
@@ -10,6 +11,8 @@ from peer.call_runner import CallRunner
 from peer.server_calls import ServerCallLog
 from peer.serving import ServingStatus
 from peer.status import StatusError, status_code
+
+log = logging.getLogger(__name__)
 
 
 class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
@@ -34,6 +37,13 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
         self, request: peer_control_pb2.RunCallRequest, context: grpc.aio.ServicerContext
     ) -> peer_control_pb2.RunCallResponse:
         return await self._call_runner.run(request)
+
+    async def LoadContract(
+        self, request: peer_control_pb2.LoadContractRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.LoadContractResponse:
+        contract = self._call_runner.load_contract(request.file_descriptor_set)
+        log.info("loaded a contract with services: %s", ", ".join(contract.services) or "none")
+        return peer_control_pb2.LoadContractResponse(services=contract.services)
 
     async def RunCalls(
         self, request: peer_control_pb2.RunCallsRequest, context: grpc.aio.ServicerContext

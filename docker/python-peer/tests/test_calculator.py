@@ -15,6 +15,7 @@ from calculator.v1.calculator_pb2 import (
 from peer.calculator import (
     INT64_MAX,
     INT64_MIN,
+    Number,
     RunningAverage,
     Statistics,
     Sum,
@@ -132,7 +133,7 @@ class TestCalculateValidation:
 
     @pytest.mark.parametrize("left", [1, 1.5, 0, 0.0])
     @pytest.mark.parametrize("zero", [0, 0.0, -0.0])
-    def test_division_by_any_zero(self, left: int | float, zero: int | float) -> None:
+    def test_division_by_any_zero(self, left: Number, zero: Number) -> None:
         with pytest.raises(StatusError) as error:
             calculate(OPERATION_DIVIDE, left, zero)
         assert_invalid_argument(error, "division by zero", "right", "must not be zero")
@@ -166,7 +167,16 @@ class TestFactorize:
     @pytest.mark.parametrize("number", [0, -5, 1_000_000_000_001])
     def test_number_out_of_range(self, number: int) -> None:
         with pytest.raises(StatusError) as error:
-            check_factorize(number, -1)  # The number is checked first.
+            check_factorize(number, 0)
+        assert_invalid_argument(
+            error, "number must be between 1 and 1000000000000", "number", "out of range"
+        )
+
+    @pytest.mark.parametrize("number", [0, 1_000_000_000_001])
+    @pytest.mark.parametrize("interval_nanos", [-1, 10 * SECOND_NANOS + 1])
+    def test_number_is_checked_before_interval(self, number: int, interval_nanos: int) -> None:
+        with pytest.raises(StatusError) as error:
+            check_factorize(number, interval_nanos)
         assert_invalid_argument(
             error, "number must be between 1 and 1000000000000", "number", "out of range"
         )
@@ -181,7 +191,7 @@ class TestFactorize:
 
 
 class TestSum:
-    def add_all(self, *values: int | float | None) -> Sum:
+    def add_all(self, *values: Number | None) -> Sum:
         total = Sum()
         for value in values:
             total.add(value)

@@ -1,5 +1,5 @@
 """What the peer's server does for every call: response compression on request, message limits,
-the records GetServerCall reads."""
+the records GetServerCall reads, errors with their google.rpc.Status details."""
 
 import re
 from collections.abc import AsyncIterator
@@ -7,6 +7,9 @@ from collections.abc import AsyncIterator
 import grpc
 import pytest
 from calculator.v1 import calculator_pb2, calculator_pb2_grpc
+from google.protobuf import duration_pb2
+from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.server import PeerServer
@@ -83,8 +86,30 @@ async def test_a_request_over_4_mib_is_refused_and_the_server_keeps_serving(
     assert response.count == 1
 
 
+async def test_factorize_answers_about_the_number_when_the_interval_is_wrong_too(
+    calculator: calculator_pb2_grpc.CalculatorServiceStub,
+) -> None:
+    both_out_of_range = calculator_pb2.FactorizeRequest(
+        number=0, interval=duration_pb2.Duration(seconds=11)
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as refused:
+        _ = [factor async for factor in calculator.Factorize(both_out_of_range, timeout=10)]
+    assert (refused.value.code(), refused.value.details()) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "number must be between 1 and 1000000000000",
+    )
+    [detail] = rpc_status.from_call(refused.value).details
+    bad_request = error_details_pb2.BadRequest()
+    assert detail.Unpack(bad_request)
+    assert [(v.field, v.description) for v in bad_request.field_violations] == [
+        ("number", "out of range")
+    ]
+
+
 async def test_get_server_call_tells_one_connection_from_another(
-    peer: PeerServer, channel: grpc.aio.Channel, control: peer_control_pb2_grpc.PeerControlServiceStub
+    peer: PeerServer,
+    channel: grpc.aio.Channel,
+    control: peer_control_pb2_grpc.PeerControlServiceStub,
 ) -> None:
     async def peer_of(on: grpc.aio.Channel, call_id: str) -> str:
         await calculator_pb2_grpc.CalculatorServiceStub(on).Statistics(
