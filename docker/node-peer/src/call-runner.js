@@ -1,11 +1,12 @@
 // RunCall's and RunCalls' client: makes any call of the loaded protos with grpc-js's generic
 // client, as an interop.v1.RunCallRequest describes it, and reports what the client observed. It
-// knows no method by name: the method catalog gives the path, the streaming kind and the
-// serializers, so protobufjs encodes the requests and decodes the responses as for any grpc-js
-// client. A raw call skips the catalog and sends the bytes it is given to any path.
+// knows no method by name: a method catalog gives the path, the streaming kind and the serializers
+// (the catalog of a contract loaded by LoadContract first, then the peer's own), so protobufjs
+// encodes the requests and decodes the responses as for any grpc-js client. A raw call skips the
+// catalogs and sends the bytes it is given to any path.
 import { setImmediate as nextTurnOfEventLoop } from 'node:timers/promises';
 import grpc from '@grpc/grpc-js';
-import { ClientChannels, COMPRESSIONS } from './client-channels.js';
+import { checkChannelConfig, ClientChannels, COMPRESSIONS } from './client-channels.js';
 import { durationFromNanos, durationToMillis } from './duration.js';
 import { entriesFromMetadata, metadataFromEntries } from './metadata-entries.js';
 import { STATUS_DETAILS_KEY } from './rich-status.js';
@@ -25,7 +26,7 @@ function decodeRequest(method, { type_url: typeUrl, value }, index) {
   const typeName = typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
   if (typeName !== method.inputType) {
     throw new CallDescriptionError(
-      `request ${index}: type_url "${typeUrl}" is not ${method.inputType}, the input of ${method.name}`,
+      `request ${index}: type_url "${typeUrl}" is not the input type ${method.inputType} of ${method.name}`,
     );
   }
   try {
@@ -73,38 +74,62 @@ function messagesOf(method, request) {
   };
 }
 
-/** The call a RunCallRequest describes, checked and decoded, or a CallDescriptionError. */
-function planCall(catalog, request) {
-  const method =
-    request.raw && request.method ? rawMethod(request.method) : catalog.find(request.method);
-  if (!method) {
-    throw new CallDescriptionError(`unknown method ${request.method || '""'}`);
+/** Runs `check`, turning what it throws into a CallDescriptionError. */
+function describing(check) {
+  try {
+    return check();
+  } catch (error) {
+    throw new CallDescriptionError(error.message);
   }
+}
+
+/**
+ * The call a RunCallRequest describes, checked and decoded, or a CallDescriptionError for its first
+ * problem, in the order of RunCall's contract, so that every peer refuses a description alike.
+ */
+function planCall(findMethod, request) {
   if (!request.target) throw new CallDescriptionError('target is required');
-  if (!request.timeout) throw new CallDescriptionError('timeout is required');
-  if (!COMPRESSIONS.includes(request.compression)) {
+  const method =
+    request.raw && request.method ? rawMethod(request.method) : findMethod(request.method);
+  if (!method) {
     throw new CallDescriptionError(
-      `unknown compression "${request.compression}" (expected "", "identity" or "gzip")`,
+      request.raw
+        ? 'unknown method "": a raw call needs the path to call'
+        : `unknown method "${request.method}": neither a loaded contract nor this peer's own protos declare it`,
     );
   }
+  const messages = messagesOf(method, request);
   if (!method.requestStream && request.requests.length !== 1) {
     throw new CallDescriptionError(
       `${method.name} takes exactly one request, got ${request.requests.length}`,
     );
   }
-  let metadata;
-  try {
-    metadata = metadataFromEntries(request.metadata);
-  } catch (error) {
-    throw new CallDescriptionError(error.message);
+  if (!request.timeout) throw new CallDescriptionError('timeout is required');
+  if (!(durationToMillis(request.timeout) > 0)) {
+    const { seconds, nanos } = request.timeout;
+    throw new CallDescriptionError(
+      `timeout is required to be above zero, got ${seconds} s and ${nanos} ns`,
+    );
   }
+  if (!COMPRESSIONS.includes(request.compression)) {
+    throw new CallDescriptionError(
+      `unknown compression "${request.compression}" (expected "", "identity" or "gzip")`,
+    );
+  }
+  const metadata = describing(() => metadataFromEntries(request.metadata));
+  describing(() => checkChannelConfig(request.channel));
   const { cancel } = request;
+  if (cancel?.when === 'after_responses' && cancel.after_responses === 0) {
+    throw new CallDescriptionError(
+      'cancel: after_responses must be at least 1 (after_begin cancels before any response)',
+    );
+  }
   return {
     target: request.target,
     compression: request.compression,
     channel: request.channel,
     method,
-    ...messagesOf(method, request),
+    ...messages,
     metadata,
     timeoutMillis: durationToMillis(request.timeout),
     cancelAtBegin: cancel?.when === 'after_begin' && cancel.after_begin,
@@ -200,7 +225,6 @@ async function observeCall(client, plan) {
       }
       call.end();
     }
-    if (plan.cancelAfterResponses === 0) call.cancel();
   }
 
   const { status, elapsed } = await outcome;
@@ -216,15 +240,22 @@ async function observeCall(client, plan) {
 
 /**
  * Carries out RunCall requests, keeping one client (so one channel) per target, compression and
- * channel config, which every call made with the same three shares.
+ * channel config, which every call made with the same three shares. Methods are found in the
+ * contract last given to useContract, then in the peer's own catalog.
  */
 export class CallRunner {
-  #catalog;
+  #ownMethods;
+  #contractMethods = null;
   #channels;
 
-  constructor(catalog, channels = new ClientChannels()) {
-    this.#catalog = catalog;
+  constructor(ownMethods, channels = new ClientChannels()) {
+    this.#ownMethods = ownMethods;
     this.#channels = channels;
+  }
+
+  /** Makes a loaded contract's catalog the first place methods are found, replacing any earlier. */
+  useContract(contractMethods) {
+    this.#contractMethods = contractMethods;
   }
 
   /** The RunCallResponse for a RunCallRequest; throws CallDescriptionError when it cannot be made. */
@@ -258,7 +289,10 @@ export class CallRunner {
   }
 
   #prepare(request) {
-    const plan = planCall(this.#catalog, request);
+    const plan = planCall(
+      (name) => this.#contractMethods?.find(name) ?? this.#ownMethods.find(name),
+      request,
+    );
     const { target, compression, channel } = plan;
     try {
       return { client: this.#channels.clientFor(target, compression, channel), plan };

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import grpc from '@grpc/grpc-js';
 import { durationToMillis } from './duration.js';
-import { channelCredentials } from './transport-security.js';
+import { channelCredentials, checkTls } from './transport-security.js';
 
 // The server keeps gRPC's default 4 MiB limit on what it receives; the client takes up to 64 MiB,
 // so that a large response reaches the suite, which alone judges sizes.
@@ -18,6 +18,24 @@ const OPTIONS_BY_COMPRESSION = new Map([
 ]);
 
 export const COMPRESSIONS = [...OPTIONS_BY_COMPRESSION.keys()];
+
+// The policies the contract names, which every gRPC library has; "" leaves the choice to it.
+const LOAD_BALANCING_POLICIES = ['', 'pick_first', 'round_robin'];
+
+/**
+ * Throws, with a sentence naming the field, when a ChannelConfig asks for what no channel can be
+ * made with: checked before any channel is made, in the order RunCall's contract lists.
+ */
+export function checkChannelConfig(config) {
+  if (!config) return;
+  const policy = config.load_balancing_policy;
+  if (!LOAD_BALANCING_POLICIES.includes(policy)) {
+    throw new Error(
+      `unknown load_balancing_policy "${policy}" (expected "", "pick_first" or "round_robin")`,
+    );
+  }
+  checkTls(config.tls);
+}
 
 /**
  * The default service config for a load-balancing policy and client-side health checking, or

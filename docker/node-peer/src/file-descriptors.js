@@ -5,12 +5,14 @@
 //   google.protobuf.Duration cannot be resolved;
 // - a map field's entry message is named after the field ("Statuses") rather than protoc's
 //   "StatusesEntry", which strict linkers reject as an invalid map (grpc.health.v1 has one).
+// The walks over a file's types and references serve contract-set.js too, which links the sets
+// that LoadContract is given.
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 
 const { FileDescriptorProto } = descriptor;
 
-/** Calls visit(scope, message) for every message of a file, nested ones included. */
-function forEachMessage(scope, messages, visit) {
+/** Calls visit(fullName, message) for every message of a file, nested ones included. */
+export function forEachMessage(scope, messages, visit) {
   for (const message of messages) {
     const fullName = `${scope}${message.name}`;
     visit(fullName, message);
@@ -33,7 +35,7 @@ function typesByFile(files) {
 }
 
 /** The file defining a type reference, resolved as protoc does: fully qualified or innermost scope first. */
-function fileOfReference(types, reference, scope) {
+export function fileOfReference(types, reference, scope) {
   if (reference.startsWith('.')) return types.get(reference.slice(1));
   const parts = scope ? scope.split('.') : [];
   for (let length = parts.length; length >= 0; length -= 1) {
@@ -44,7 +46,7 @@ function fileOfReference(types, reference, scope) {
 }
 
 /** [reference, scope] for every type a file refers to. */
-function referencesOf(file) {
+export function referencesOf(file) {
   const references = [];
   const fieldReferences = (fields, scope) => {
     for (const { typeName, extendee } of fields) {

@@ -1,14 +1,29 @@
 // Conversions between grpc-js Metadata and the control protocol's list of interop.v1.MetadataEntry.
 import grpc from '@grpc/grpc-js';
 
-/** Request metadata from entries, in the order given; throws on a key or value grpc-js refuses. */
+const isBinaryKey = (key) => key.endsWith('-bin');
+
+/**
+ * The value of an entry, checked against its key: gRPC carries a "-bin" key's value as bytes and
+ * any other as text. An entry with neither set stands for the empty value of its key's kind.
+ */
+function valueOf({ key, value, text, binary }) {
+  if (isBinaryKey(key)) {
+    if (value === 'text') throw new Error('must be binary, as the key ends in "-bin"');
+    return binary ?? Buffer.alloc(0);
+  }
+  if (value === 'binary') throw new Error('must be text, as the key does not end in "-bin"');
+  return text ?? '';
+}
+
+/** Request metadata from entries, in the order given; throws on a key or value gRPC refuses. */
 export function metadataFromEntries(entries) {
   const metadata = new grpc.Metadata();
-  entries.forEach(({ key, value, text, binary }, index) => {
+  entries.forEach((entry, index) => {
     try {
-      metadata.add(key, value === 'binary' ? binary : text);
+      metadata.add(entry.key, valueOf(entry));
     } catch (error) {
-      throw new Error(`metadata entry ${index} (${key}): ${error.message}`);
+      throw new Error(`metadata entry ${index} (${entry.key}): ${error.message}`);
     }
   });
   return metadata;

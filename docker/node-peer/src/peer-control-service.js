@@ -1,11 +1,15 @@
 // interop.v1.PeerControlService: how the Java suite drives this peer. No test logic lives here:
-// RunCall and RunCalls make the calls they are told to make, GetServerCall reports what the server
-// saw, EchoStatus ends a call as it is told to, SetServing sets the server's health.
+// RunCall and RunCalls make the calls they are told to make, LoadContract makes a contract's
+// methods known to them, GetServerCall reports what the server saw, EchoStatus ends a call as it is
+// told to, SetServing sets the server's health.
 import { createRequire } from 'node:module';
 import grpc from '@grpc/grpc-js';
 import { CallDescriptionError } from './call-runner.js';
+import { ContractError } from './contract-set.js';
 import { durationFromMillis } from './duration.js';
 import { answering } from './handler-adapters.js';
+import { MethodCatalog } from './method-catalog.js';
+import { loadContract } from './protos.js';
 import { richStatusError } from './rich-status.js';
 
 const require = createRequire(import.meta.url);
@@ -26,12 +30,15 @@ export function describePeer() {
   };
 }
 
-/** Runs `carryOut`, answering a description that cannot be carried out with INVALID_ARGUMENT. */
+/**
+ * Runs `carryOut`, answering a call description or contract that cannot be carried out with
+ * INVALID_ARGUMENT.
+ */
 async function carryingOut(carryOut) {
   try {
     return await carryOut();
   } catch (error) {
-    if (error instanceof CallDescriptionError) {
+    if (error instanceof CallDescriptionError || error instanceof ContractError) {
       throw richStatusError(grpc.status.INVALID_ARGUMENT, error.message);
     }
     throw error;
@@ -48,6 +55,15 @@ export function peerControlHandlers({ callRunner, callLog, setServing }) {
     runCalls: answering(async (call) => ({
       results: await carryingOut(() => callRunner.runAll(call.request.calls)),
     })),
+
+    // A set that cannot be used throws before useContract, so the earlier contract stays.
+    loadContract: answering((call) =>
+      carryingOut(async () => {
+        const { services, packageDefinition } = loadContract(call.request.file_descriptor_set);
+        callRunner.useContract(new MethodCatalog(packageDefinition));
+        return { services };
+      }),
+    ),
 
     getServerCall: answering(async (call) => {
       const { call_id: callId } = call.request;

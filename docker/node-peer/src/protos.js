@@ -1,11 +1,13 @@
 // Loads, at start-up, every .proto this peer serves: the project's contract from the repository's
 // proto/ folder (the only copy of it) and the standard health and reflection protos that ship in
 // their npm packages. One package definition serves the handlers, reflection and RunCall alike.
+// Later, LoadContract's descriptor sets load the same way, into package definitions of their own.
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protoLoader from '@grpc/proto-loader';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
+import { ContractError, linkContractSet } from './contract-set.js';
 import { completeFileDescriptors } from './file-descriptors.js';
 
 const require = createRequire(import.meta.url);
@@ -41,4 +43,19 @@ export function loadProtos(contractDir = CONTRACT_DIR) {
   );
   // For reflection clients, which read these descriptors.
   return completeFileDescriptors(packageDefinition);
+}
+
+/**
+ * A serialized FileDescriptorSet, linked and loaded as protobufjs messages built at run time from
+ * its descriptors: {services, packageDefinition}. Throws ContractError when the set cannot be used.
+ */
+export function loadContract(fileDescriptorSet) {
+  const { fileDescriptorSet: linked, services } = linkContractSet(fileDescriptorSet);
+  try {
+    const packageDefinition = protoLoader.loadFileDescriptorSetFromBuffer(linked, LOADER_OPTIONS);
+    return { services, packageDefinition };
+  } catch (error) {
+    // What the linking above does not catch, protobufjs does (a field of an unknown kind, say).
+    throw new ContractError(`the set does not link: ${error.message}`);
+  }
 }

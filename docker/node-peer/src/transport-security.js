@@ -16,13 +16,26 @@ export function serverTlsCredentials({ certChain, privateKey, clientCa = null })
 }
 
 /**
+ * Throws when an interop.v1.Tls is incomplete: the contract asks for the CA that signed the
+ * server's certificate (a test run's certificates are never signed by the system's roots), and for
+ * a client certificate only with its key.
+ */
+export function checkTls(tls) {
+  if (!tls) return;
+  if (tls.ca_cert.length === 0) throw new Error('tls: ca_cert is required');
+  if ((tls.client_cert.length === 0) !== (tls.client_key.length === 0)) {
+    throw new Error('tls: client_cert and client_key go together, and only one is set');
+  }
+}
+
+/**
  * Channel credentials for an interop.v1.Tls (or plaintext when it is unset). grpc-js checks the
  * server's certificate against the host name of the target, as it does by default: nothing here
- * overrides the authority. Throws when the PEM does not
- * parse, or when only one of client_cert and client_key is set.
+ * overrides the authority. Throws as checkTls does, and when the PEM does not parse.
  */
 export function channelCredentials(tls) {
   if (!tls) return grpc.credentials.createInsecure();
+  checkTls(tls);
   const { ca_cert: caCert, client_cert: clientCert, client_key: clientKey } = tls;
   // Node's TLS skips whatever in a CA bundle is not PEM, which would turn a malformed ca_cert into
   // a handshake failure; parsing each part first refuses it as the bad description it is.
@@ -39,7 +52,7 @@ export function channelCredentials(tls) {
     }
   }
   return grpc.credentials.createSsl(
-    caCert.length > 0 ? caCert : null,
+    caCert,
     clientKey.length > 0 ? clientKey : null,
     clientCert.length > 0 ? clientCert : null,
   );

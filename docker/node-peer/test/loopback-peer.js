@@ -12,11 +12,15 @@ export const api = grpc.loadPackageDefinition(protos);
 export const CALCULATOR = 'calculator.v1.CalculatorService';
 export const CONTROL = 'interop.v1.PeerControlService';
 
+// Long enough for any RunCalls of the tests, which give their own calls at most 5 s.
+const TEST_CALL_DEADLINE_MILLIS = 20_000;
+
 /** A unary call as a promise of {response, error, headers, trailers}. */
 export function unary(client, name, request, metadata = new grpc.Metadata()) {
   return new Promise((resolve) => {
     const observed = {};
-    const call = client[name](request, metadata, (error, response) => {
+    const options = { deadline: Date.now() + TEST_CALL_DEADLINE_MILLIS };
+    const call = client[name](request, metadata, options, (error, response) => {
       Object.assign(observed, { error, response });
     });
     call.on('metadata', (headers) => Object.assign(observed, { headers }));

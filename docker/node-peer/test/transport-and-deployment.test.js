@@ -71,7 +71,7 @@ describe('the server id', () => {
 
 describe('SetServing', () => {
   test('sets the health that Check and Watch report, for the server and every service', async () => {
-    const watch = peerB.health.Watch({ service: '' });
+    const watch = peerB.health.Watch({ service: '' }, { deadline: Date.now() + 10_000 });
     const watched = [];
     watch.on('data', ({ status }) => watched.push(status));
     watch.on('error', () => {});
