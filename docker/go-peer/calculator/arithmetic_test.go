@@ -123,6 +123,9 @@ func TestFactorize(t *testing.T) {
 		codes.InvalidArgument, "number must be between 1 and 1000000000000", "number", "out of range")
 	assertContractError(t, CheckFactorize(&calculatorv1.FactorizeRequest{Number: 2, Interval: durationpb.New(11 * time.Second)}),
 		codes.InvalidArgument, "interval must be between 0s and 10s", "interval", "out of range")
+	// The number is checked first: with both out of range, the answer is about the number.
+	assertContractError(t, CheckFactorize(&calculatorv1.FactorizeRequest{Number: maxFactorizable + 1, Interval: durationpb.New(-time.Second)}),
+		codes.InvalidArgument, "number must be between 1 and 1000000000000", "number", "out of range")
 }
 
 func TestSum(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc"
@@ -18,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/durationpb"
 
@@ -25,11 +27,15 @@ import (
 )
 
 // CallRunner is RunCall's client. Nothing here knows the calculator: the method, its message types
-// and its streaming kind all come from the descriptors the generated code registered in
-// protoregistry.GlobalFiles, so a new RPC needs no change. In raw mode not even that: the requests
-// go out as the bytes given, to whatever path is named.
+// and its streaming kind all come from descriptors, those of the contract LoadContract loaded first,
+// then those the generated code registered in protoregistry.GlobalFiles, so a new RPC needs no
+// change. In raw mode not even that: the requests go out as the bytes given, to whatever path is
+// named.
 type CallRunner struct {
 	channels *channels
+	// The last contract LoadContract loaded, nil before the first; swapped whole, so that a call
+	// planned during a LoadContract sees one contract or the other.
+	contract atomic.Pointer[contract]
 }
 
 func NewCallRunner() *CallRunner {
@@ -38,6 +44,18 @@ func NewCallRunner() *CallRunner {
 
 func (r *CallRunner) Close() {
 	r.channels.close()
+}
+
+// Load makes a serialized FileDescriptorSet the first place later calls find their methods in,
+// replacing the contract loaded before, and returns the services it declares. A set that cannot be
+// used is refused with INVALID_ARGUMENT and leaves the contract loaded before in place.
+func (r *CallRunner) Load(serialized []byte) ([]string, error) {
+	loaded, err := parseContract(serialized)
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	r.contract.Store(loaded)
+	return loaded.services, nil
 }
 
 // plannedCall is a RunCallRequest that was checked and translated: everything needed for the call.
@@ -86,7 +104,9 @@ func (r *CallRunner) RunAll(ctx context.Context, descriptions []*interopv1.RunCa
 	return results, nil
 }
 
-// plan checks a description; the error says why it cannot be carried out.
+// plan checks a description; the error says why it cannot be carried out. The checks run in the
+// order of RunCall's rulebook in peer_control.proto, so that a description with several problems
+// is refused for the one every peer names; checks the rulebook does not list come after it.
 func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, error) {
 	if description.GetTarget() == "" {
 		return nil, errors.New("target is required")
@@ -96,15 +116,22 @@ func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, 
 	if description.GetRaw() {
 		plan, err = rawPlan(description)
 	} else {
-		plan, err = typedPlan(description)
+		plan, err = r.typedPlan(description)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if description.GetTimeout() == nil {
+	timeout := description.GetTimeout()
+	if timeout == nil {
 		return nil, errors.New("timeout is required")
 	}
-	plan.timeout = description.GetTimeout().AsDuration()
+	if err := timeout.CheckValid(); err != nil {
+		return nil, fmt.Errorf("timeout is required as a valid duration: %v", err)
+	}
+	if timeout.AsDuration() <= 0 {
+		return nil, fmt.Errorf("timeout is required above zero, not %v", timeout.AsDuration())
+	}
+	plan.timeout = timeout.AsDuration()
 	switch description.GetCompression() {
 	case "", "identity":
 	case "gzip":
@@ -114,6 +141,12 @@ func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, 
 	}
 	if plan.metadata, err = outgoingMetadata(description.GetMetadata()); err != nil {
 		return nil, err
+	}
+	if err := checkChannel(description.GetChannel()); err != nil {
+		return nil, fmt.Errorf("channel: %v", err)
+	}
+	if when, ok := description.GetCancel().GetWhen().(*interopv1.Cancellation_AfterResponses); ok && when.AfterResponses < 1 {
+		return nil, errors.New("cancel: after_responses must be at least 1 (after_begin cancels before any)")
 	}
 	options, err := dialOptions(description.GetChannel())
 	if err != nil {
@@ -127,33 +160,26 @@ func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, 
 	return plan, nil
 }
 
-// typedPlan resolves the method in the descriptors of every proto the peer was generated from,
-// and unpacks the requests into its input type.
-func typedPlan(description *interopv1.RunCallRequest) (*plannedCall, error) {
+// typedPlan resolves the method, in the loaded contract first and then in the descriptors of every
+// proto the peer was generated from, and unpacks the requests into its input type: every type_url
+// is checked before any bytes are parsed, as the rulebook orders.
+func (r *CallRunner) typedPlan(description *interopv1.RunCallRequest) (*plannedCall, error) {
 	name := description.GetMethod()
-	method, ok := findMethod(name)
+	method, inputType, outputType, ok := r.resolve(name)
 	if !ok {
-		if name == "" {
-			name = "(empty)"
+		return nil, fmt.Errorf(`unknown method "%s": neither the loaded contract nor this peer's own protos declare it`, name)
+	}
+	inputName := method.Input().FullName()
+	for index, packed := range description.GetRequests() {
+		if packed.MessageName() != inputName {
+			return nil, fmt.Errorf(`request %d: type_url "%s" is not the input type %s`, index, packed.GetTypeUrl(), inputName)
 		}
-		return nil, fmt.Errorf("unknown method %s", name)
-	}
-	inputType, err := protoregistry.GlobalTypes.FindMessageByName(method.Input().FullName())
-	if err != nil {
-		return nil, fmt.Errorf("input type of %s: %v", name, err)
-	}
-	outputType, err := protoregistry.GlobalTypes.FindMessageByName(method.Output().FullName())
-	if err != nil {
-		return nil, fmt.Errorf("output type of %s: %v", name, err)
 	}
 	requests := make([]any, len(description.GetRequests()))
 	for index, packed := range description.GetRequests() {
-		if packed.MessageName() != method.Input().FullName() {
-			return nil, fmt.Errorf(`request %d: type_url "%s" is not the input type %s`, index, packed.GetTypeUrl(), method.Input().FullName())
-		}
 		request := inputType.New().Interface()
 		if err := proto.Unmarshal(packed.GetValue(), request); err != nil {
-			return nil, fmt.Errorf("request %d: does not parse as %s: %v", index, method.Input().FullName(), err)
+			return nil, fmt.Errorf("request %d: does not parse as %s: %v", index, inputName, err)
 		}
 		requests[index] = request
 	}
@@ -175,28 +201,34 @@ func typedPlan(description *interopv1.RunCallRequest) (*plannedCall, error) {
 	}, nil
 }
 
-func findMethod(name string) (protoreflect.MethodDescriptor, bool) {
-	service, method, ok := strings.Cut(name, "/")
-	if !ok {
-		return nil, false
+// resolve finds a method and the types of its messages: dynamic messages for a method of the
+// loaded contract, which this binary has no code for, and the generated types for its own.
+func (r *CallRunner) resolve(name string) (method protoreflect.MethodDescriptor, input, output protoreflect.MessageType, ok bool) {
+	if loaded := r.contract.Load(); loaded != nil {
+		if method, ok = findMethod(loaded.files, name); ok {
+			return method, dynamicpb.NewMessageType(method.Input()), dynamicpb.NewMessageType(method.Output()), true
+		}
 	}
-	descriptor, err := protoregistry.GlobalFiles.FindDescriptorByName(protoreflect.FullName(service))
-	if err != nil {
-		return nil, false
+	if method, ok = findMethod(protoregistry.GlobalFiles, name); !ok {
+		return nil, nil, nil, false
 	}
-	serviceDescriptor, ok := descriptor.(protoreflect.ServiceDescriptor)
-	if !ok {
-		return nil, false
+	return method, generatedType(method.Input()), generatedType(method.Output()), true
+}
+
+// generatedType is a message's generated Go type; every file in GlobalFiles came with its types,
+// but a dynamic type keeps a file registered without them callable all the same.
+func generatedType(message protoreflect.MessageDescriptor) protoreflect.MessageType {
+	if generated, err := protoregistry.GlobalTypes.FindMessageByName(message.FullName()); err == nil {
+		return generated
 	}
-	methodDescriptor := serviceDescriptor.Methods().ByName(protoreflect.Name(method))
-	return methodDescriptor, methodDescriptor != nil
+	return dynamicpb.NewMessageType(message)
 }
 
 // rawPlan is a call to any path as a bidirectional stream of bytes, which is what every gRPC call
 // is on the wire.
 func rawPlan(description *interopv1.RunCallRequest) (*plannedCall, error) {
 	if description.GetMethod() == "" {
-		return nil, errors.New("unknown method (empty)")
+		return nil, errors.New(`unknown method "": a raw call still needs a path`)
 	}
 	// raw_repeat concatenates the bytes into one message: protobuf merges concatenated messages.
 	times := max(1, int(description.GetRawRepeat()))
@@ -223,22 +255,27 @@ func repeatBytes(value []byte, times int) []byte {
 	return repeated
 }
 
+// outgoingMetadata checks every -bin key before any other key, as the rulebook orders its rows,
+// then builds the metadata.
 func outgoingMetadata(entries []*interopv1.MetadataEntry) (metadata.MD, error) {
-	md := metadata.MD{}
 	for index, entry := range entries {
-		binaryKey := strings.HasSuffix(entry.GetKey(), "-bin")
-		switch entry.GetValue().(type) {
+		if _, text := entry.GetValue().(*interopv1.MetadataEntry_Text); text && strings.HasSuffix(entry.GetKey(), "-bin") {
+			return nil, fmt.Errorf(`metadata %d: key "%s" ends in -bin, so its value must be binary`, index, entry.GetKey())
+		}
+	}
+	for index, entry := range entries {
+		if _, binary := entry.GetValue().(*interopv1.MetadataEntry_Binary); binary && !strings.HasSuffix(entry.GetKey(), "-bin") {
+			return nil, fmt.Errorf(`metadata %d: key "%s" has no -bin suffix, so its value must be text`, index, entry.GetKey())
+		}
+	}
+	md := metadata.MD{}
+	for _, entry := range entries {
+		switch value := entry.GetValue().(type) {
 		case *interopv1.MetadataEntry_Text:
-			if binaryKey {
-				return nil, fmt.Errorf(`metadata %d: key "%s" ends in -bin, so its value must be binary`, index, entry.GetKey())
-			}
-			md.Append(entry.GetKey(), entry.GetText())
+			md.Append(entry.GetKey(), value.Text)
 		case *interopv1.MetadataEntry_Binary:
-			if !binaryKey {
-				return nil, fmt.Errorf(`metadata %d: key "%s" has no -bin suffix, so its value must be text`, index, entry.GetKey())
-			}
 			// grpc-go base64-encodes the values of -bin keys on the wire.
-			md.Append(entry.GetKey(), string(entry.GetBinary()))
+			md.Append(entry.GetKey(), string(value.Binary))
 		default:
 			md.Append(entry.GetKey(), "")
 		}

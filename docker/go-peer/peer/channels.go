@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -34,7 +35,25 @@ func newChannels() *channels {
 	return &channels{conns: make(map[string]*grpc.ClientConn)}
 }
 
-// dialOptions checks a ChannelConfig and turns it into grpc-go's options; the error says what is wrong.
+// checkChannel refuses a ChannelConfig for the problems RunCall's rulebook lists, in its order;
+// what only building the credentials finds (a PEM that does not parse) dialOptions refuses later.
+func checkChannel(config *interopv1.ChannelConfig) error {
+	if policy := config.GetLoadBalancingPolicy(); !loadBalancingPolicies[policy] {
+		return fmt.Errorf(`unknown load_balancing_policy "%s" (use "", "pick_first" or "round_robin")`, policy)
+	}
+	if tlsConfig := config.GetTls(); tlsConfig != nil {
+		if len(tlsConfig.GetCaCert()) == 0 {
+			return errors.New("tls: ca_cert is required")
+		}
+		if (len(tlsConfig.GetClientCert()) == 0) != (len(tlsConfig.GetClientKey()) == 0) {
+			return errors.New("tls: client_cert and client_key go together")
+		}
+	}
+	return nil
+}
+
+// dialOptions turns a ChannelConfig that checkChannel passed into grpc-go's options; the error
+// says what is wrong.
 func dialOptions(config *interopv1.ChannelConfig) ([]grpc.DialOption, error) {
 	options := []grpc.DialOption{grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(maxReceiveBytes))}
 	creds, err := transportCredentials(config.GetTls())
@@ -43,12 +62,8 @@ func dialOptions(config *interopv1.ChannelConfig) ([]grpc.DialOption, error) {
 	}
 	options = append(options, grpc.WithTransportCredentials(creds))
 
-	policy := config.GetLoadBalancingPolicy()
-	if !loadBalancingPolicies[policy] {
-		return nil, fmt.Errorf(`unknown load_balancing_policy "%s" (use "", "pick_first" or "round_robin")`, policy)
-	}
 	serviceConfig := map[string]any{}
-	if policy != "" {
+	if policy := config.GetLoadBalancingPolicy(); policy != "" {
 		serviceConfig["loadBalancingConfig"] = []any{map[string]any{policy: map[string]any{}}}
 	}
 	if config.GetHealthCheck() {
@@ -74,18 +89,12 @@ func transportCredentials(config *interopv1.Tls) (credentials.TransportCredentia
 	if config == nil {
 		return insecure.NewCredentials(), nil
 	}
-	if len(config.GetCaCert()) == 0 {
-		return nil, fmt.Errorf("tls: ca_cert is required")
-	}
 	roots := x509.NewCertPool()
 	if !roots.AppendCertsFromPEM(config.GetCaCert()) {
-		return nil, fmt.Errorf("tls: ca_cert holds no PEM certificate")
+		return nil, errors.New("tls: ca_cert holds no PEM certificate")
 	}
 	// No ServerName: grpc-go checks the server's certificate against the host in the target.
 	tlsConfig := &tls.Config{RootCAs: roots}
-	if (len(config.GetClientCert()) == 0) != (len(config.GetClientKey()) == 0) {
-		return nil, fmt.Errorf("tls: client_cert and client_key go together")
-	}
 	if len(config.GetClientCert()) > 0 {
 		certificate, err := tls.X509KeyPair(config.GetClientCert(), config.GetClientKey())
 		if err != nil {

@@ -2,6 +2,7 @@ package peer
 
 import (
 	"context"
+	"log"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -14,7 +15,7 @@ import (
 )
 
 // controlService is interop.v1.PeerControlService: the suite's handle on this peer's client
-// (RunCall, RunCalls) and server (GetServerCall, EchoStatus, SetServing).
+// (RunCall, RunCalls, and LoadContract for the methods they may name) and server (GetServerCall, EchoStatus, SetServing).
 type controlService struct {
 	interopv1.UnimplementedPeerControlServiceServer
 	runner  *CallRunner
@@ -85,4 +86,13 @@ func (s *controlService) EchoStatus(_ context.Context, request *interopv1.EchoSt
 func (s *controlService) SetServing(_ context.Context, request *interopv1.SetServingRequest) (*interopv1.SetServingResponse, error) {
 	s.serving.set(request.GetServing())
 	return &interopv1.SetServingResponse{}, nil
+}
+
+func (s *controlService) LoadContract(_ context.Context, request *interopv1.LoadContractRequest) (*interopv1.LoadContractResponse, error) {
+	services, err := s.runner.Load(request.GetFileDescriptorSet())
+	if err != nil {
+		return nil, err
+	}
+	log.Printf("loaded a contract declaring %d services: %s", len(services), strings.Join(services, ", "))
+	return &interopv1.LoadContractResponse{Services: services}, nil
 }
