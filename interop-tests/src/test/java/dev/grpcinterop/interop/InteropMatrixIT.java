@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.cases.CaseCatalog;
+import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.peers.PeerManifest;
@@ -17,6 +18,7 @@ import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +42,7 @@ class InteropMatrixIT {
   private List<PeerManifest> peers = List.of();
   private List<CaseResult> results = List.of();
   private List<CaseResult> skewResults = List.of();
+  private Map<String, Mismatch> unseenResults = Map.of();
   private long wallMillis;
 
   @BeforeAll
@@ -49,12 +52,28 @@ class InteropMatrixIT {
     peers = Peers.discover(root);
     // Cases are read before any container starts: a mistake in a case file costs no build.
     var cases = CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()));
-    var wireCases = CaseSelection.among(CaseCatalog.wireCases(root, Contracts.current(), Contracts.baseline().methods()));
-    topology = Topology.start(root, peers, Contracts.current(), root.resolve(BASELINE), Contracts.baseline());
+    var wireCases =
+        CaseSelection.among(
+            CaseCatalog.wireCases(root, Contracts.current(), Contracts.baseline().methods()));
+    // Only what the selected cases use is started: no replicas for -Dinterop.cases=tls_unary.
+    topology =
+        Topology.start(
+            root,
+            peers,
+            CaseCatalog.needs(cases),
+            Contracts.current(),
+            wireCases.isEmpty() ? null : root.resolve(BASELINE),
+            Contracts.baseline());
     var runner = new MatrixRunner(peers);
     long start = System.nanoTime();
     results = runner.run(cases, topology.pairs());
     skewResults = runner.run(wireCases, topology.skewPairs());
+    // Last, as it hands every client another contract in place of the calculator's.
+    if (CaseSelection.selectsByName(UnseenContractCalls.CASE)) {
+      try (var unseen = new UnseenContractCalls()) {
+        unseenResults = unseen.fromEveryClient(topology.clients());
+      }
+    }
     wallMillis = (System.nanoTime() - start) / 1_000_000;
   }
 
@@ -66,7 +85,11 @@ class InteropMatrixIT {
     try {
       List<String> names = peers.stream().map(PeerManifest::name).toList();
       List<String> baselines =
-          skewResults.stream().map(CaseResult::client).filter(l -> l.endsWith("@baseline")).distinct().toList();
+          skewResults.stream()
+              .map(CaseResult::client)
+              .filter(l -> l.endsWith("@baseline"))
+              .distinct()
+              .toList();
       List<String> both = new ArrayList<>(baselines);
       both.addAll(names);
       var report =
@@ -92,6 +115,27 @@ class InteropMatrixIT {
     return byPair(skewResults);
   }
 
+  /** A contract no peer image was built from, loaded into every client at run time and called. */
+  @TestFactory
+  Stream<DynamicNode> everyClientCallsAContractItWasNeverBuiltFrom() {
+    return unseenResults.entrySet().stream()
+        .map(
+            result ->
+                dynamicTest(
+                    result.getKey() + " → test JVM :: " + UnseenContractCalls.CASE,
+                    () -> {
+                      if (!result.getValue().isEmpty()) {
+                        throw new AssertionFailedError(
+                            result.getKey()
+                                + " → test JVM :: "
+                                + UnseenContractCalls.CASE
+                                + ": the client, handed unseen/v1/echo.proto's descriptors, did not call it as expected:\n"
+                                + result.getValue().describe()
+                                + "\n(peer logs: interop-tests/target/interop-report/logs/)");
+                      }
+                    }));
+  }
+
   private static Stream<DynamicNode> byPair(List<CaseResult> results) {
     return results.stream()
         .map(r -> r.client() + " → " + r.server())
@@ -109,7 +153,9 @@ class InteropMatrixIT {
   private static void verify(CaseResult result) {
     if (result.verdict() == CaseResult.Verdict.FAILED) {
       throw new AssertionFailedError(
-          result.fullName() + " failed:\n" + result.detail()
+          result.fullName()
+              + " failed:\n"
+              + result.detail()
               + "\n(peer logs: interop-tests/target/interop-report/logs/)");
     }
   }

@@ -33,7 +33,8 @@ class JavaPeerContainerIT {
   @BeforeAll
   static void start() {
     DockerPreflight.requireDocker();
-    java = new PeerContainer(PeerImage.of(Peers.named(Repository.root(), "java"), Repository.root()));
+    java =
+        new PeerContainer(PeerImage.of(Peers.named(Repository.root(), "java"), Repository.root()));
     java.start();
     client = new CalculatorClient(java.channel(), Duration.ofSeconds(10));
   }
@@ -49,7 +50,9 @@ class JavaPeerContainerIT {
   void calculatesInTheContainer() {
     assertThat(
             client.calculate(
-                Operation.OPERATION_DIVIDE, CalculatorClient.integer(7), CalculatorClient.integer(-2)))
+                Operation.OPERATION_DIVIDE,
+                CalculatorClient.integer(7),
+                CalculatorClient.integer(-2)))
         .isEqualTo(CalculatorClient.integer(-3));
     assertThat(client.factorize(360, Duration.ofMillis(5))).containsExactly(2L, 2L, 2L, 3L, 3L, 5L);
   }
@@ -61,11 +64,16 @@ class JavaPeerContainerIT {
             StatusRuntimeException.class,
             () ->
                 client.calculate(
-                    Operation.OPERATION_DIVIDE, CalculatorClient.integer(1), CalculatorClient.real(0.0)));
+                    Operation.OPERATION_DIVIDE,
+                    CalculatorClient.integer(1),
+                    CalculatorClient.real(0.0)));
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(failure.getStatus().getDescription()).isEqualTo("division by zero");
     var violation =
-        StatusProto.fromThrowable(failure).getDetails(0).unpack(BadRequest.class).getFieldViolations(0);
+        StatusProto.fromThrowable(failure)
+            .getDetails(0)
+            .unpack(BadRequest.class)
+            .getFieldViolations(0);
     assertThat(violation.getField()).isEqualTo("right");
     assertThat(violation.getDescription()).isEqualTo("must not be zero");
   }

@@ -39,14 +39,28 @@ class PeerConformanceIT {
   @TestFactory
   Stream<DynamicNode> everyPeerKeepsTheContract() {
     return Peers.discover(Repository.root()).stream()
-        .map(peer -> dynamicContainer(peer.name(),
-            // Lazy: each peer's checks run when JUnit reaches its container.
-            Stream.of(peer).flatMap(p -> conformance.check(p).stream())
-                .map(check -> dynamicTest(check.name(), () -> {
-                  if (!check.passed()) {
-                    throw new AssertionFailedError(peer.name() + ": " + check.name() + " failed (docs/peer-contract.md, "
-                        + check.contract() + "):\n" + check.detail());
-                  }
-                }))));
+        .map(
+            peer ->
+                dynamicContainer(
+                    peer.name(),
+                    // Lazy: each peer's checks run when JUnit reaches its container.
+                    Stream.of(peer)
+                        .flatMap(p -> conformance.check(p).stream())
+                        .map(
+                            check ->
+                                dynamicTest(
+                                    check.name(),
+                                    () -> {
+                                      if (!check.passed()) {
+                                        throw new AssertionFailedError(
+                                            peer.name()
+                                                + ": "
+                                                + check.name()
+                                                + " failed (docs/peer-contract.md, "
+                                                + check.contract()
+                                                + "):\n"
+                                                + check.detail());
+                                      }
+                                    }))));
   }
 }

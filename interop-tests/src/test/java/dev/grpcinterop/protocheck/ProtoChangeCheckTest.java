@@ -18,9 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scripts/check-proto on a corpus of proto changes: {@code proto-changes/base/} is the proto before,
- * and each {@code proto-changes/<safe|breaking>/<name>/} holds it after one change ({@code after/})
- * and the exact findings the check must print.
+ * scripts/check-proto on a corpus of proto changes: {@code proto-changes/base/} is the proto
+ * before, and each {@code proto-changes/<safe|breaking>/<name>/} holds it after one change ({@code
+ * after/}) and the exact findings the check must print.
  */
 class ProtoChangeCheckTest {
   private static final int SAFE = 0;
@@ -36,7 +36,10 @@ class ProtoChangeCheckTest {
     for (String kind : List.of("safe", "breaking")) {
       try (Stream<Path> cases = Files.list(corpus.resolve(kind))) {
         for (Path change : cases.sorted().toList()) {
-          tests.add(dynamicTest(kind + " :: " + change.getFileName(), () -> assertFindings(kind, change, corpus.resolve("base"))));
+          tests.add(
+              dynamicTest(
+                  kind + " :: " + change.getFileName(),
+                  () -> assertFindings(kind, change, corpus.resolve("base"))));
         }
       }
     }
@@ -44,23 +47,30 @@ class ProtoChangeCheckTest {
   }
 
   private static void assertFindings(String kind, Path change, Path base) throws Exception {
-    Run run = checkProto("--proto", change.resolve("after").toString(), "--against", base.toString());
+    Run run =
+        checkProto("--proto", change.resolve("after").toString(), "--against", base.toString());
     List<String> expected = Files.readAllLines(change.resolve("expected-findings.txt"));
     assertThat(run.exitCode())
-        .as("exit code of scripts/check-proto for the %s change %s (stderr: %s)", kind, change.getFileName(), run.err())
+        .as(
+            "exit code of scripts/check-proto for the %s change %s (stderr: %s)",
+            kind, change.getFileName(), run.err())
         .isEqualTo(kind.equals("safe") ? SAFE : BREAKING);
     List<String> findings =
         run.out().stream()
             .filter(line -> !line.startsWith("check-proto:"))
             .map(line -> line.substring(line.indexOf("/after/") + "/after/".length()))
             .toList();
-    assertThat(findings).as("findings for %s", change.getFileName()).containsExactlyElementsOf(expected);
+    assertThat(findings)
+        .as("findings for %s", change.getFileName())
+        .containsExactlyElementsOf(expected);
   }
 
   @Test
   void theProjectsOwnContractIsCompatibleWithItsBaseline() throws Exception {
     Run run = checkProto();
-    assertThat(run.exitCode()).as("scripts/check-proto on proto/: %s %s", run.out(), run.err()).isEqualTo(SAFE);
+    assertThat(run.exitCode())
+        .as("scripts/check-proto on proto/: %s %s", run.out(), run.err())
+        .isEqualTo(SAFE);
     assertThat(run.out()).singleElement().asString().startsWith("check-proto: no breaking change");
   }
 
@@ -68,7 +78,8 @@ class ProtoChangeCheckTest {
   void aProtoThatDoesNotCompileIsAnErrorInTheCompilersWords(@TempDir Path dir) throws Exception {
     Path proto = dir.resolve("broken/shop/v1/orders.proto");
     Files.createDirectories(proto.getParent());
-    Files.writeString(proto, "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { int64 = 1; }\n");
+    Files.writeString(
+        proto, "syntax = \"proto3\";\npackage shop.v1;\nmessage Order { int64 = 1; }\n");
     Run run = checkProto("--proto", dir.resolve("broken").toString());
     assertThat(run.exitCode()).isEqualTo(CANNOT_CHECK);
     assertThat(run.err()).contains("shop/v1/orders.proto:3:").contains("does not compile");
@@ -82,7 +93,9 @@ class ProtoChangeCheckTest {
   }
 
   private static Run checkProto(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of("bash", Repository.root().resolve("scripts/check-proto").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", Repository.root().resolve("scripts/check-proto").toString()));
     command.addAll(List.of(args));
     Process process = new ProcessBuilder(command).directory(Repository.root().toFile()).start();
     var out = new String(process.getInputStream().readAllBytes());

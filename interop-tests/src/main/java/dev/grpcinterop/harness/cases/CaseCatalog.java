@@ -5,8 +5,10 @@ import dev.grpcinterop.harness.cases.procedures.KeepaliveCases;
 import dev.grpcinterop.harness.cases.procedures.LimitCases;
 import dev.grpcinterop.harness.cases.procedures.TlsCases;
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.topology.Instance;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -35,11 +37,22 @@ public final class CaseCatalog {
     return cases;
   }
 
+  /** The server instances that {@code cases} use besides each peer itself. */
+  public static Set<Instance> needs(List<? extends InteropCase> cases) {
+    Set<Instance> needed = EnumSet.noneOf(Instance.class);
+    cases.forEach(c -> needed.addAll(c.needs()));
+    return needed;
+  }
+
   /**
    * The cases for version-skew pairs: the single calls whose method both versions of the contract
    * declare, so that what is compared is how old and new messages meet on the wire.
    */
-  public static List<InteropCase> wireCases(Path root, Contract current, Set<String> baselineMethods) {
-    return dataCases(root, current).stream().filter(c -> c.isWireCase(baselineMethods)).map(c -> (InteropCase) c).toList();
+  public static List<InteropCase> wireCases(
+      Path root, Contract current, Set<String> baselineMethods) {
+    return dataCases(root, current).stream()
+        .filter(c -> c.isWireCase(baselineMethods))
+        .map(c -> (InteropCase) c)
+        .toList();
   }
 }

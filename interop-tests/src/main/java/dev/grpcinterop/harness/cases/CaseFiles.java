@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.grpcinterop.harness.contract.Contract;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import dev.grpcinterop.harness.contract.Contract;
 
 /**
  * Reads case files: YAML, one group per file, each case a call and its expectation in the protobuf
@@ -36,7 +36,8 @@ public final class CaseFiles {
     try (Stream<Path> listed = Files.list(folder)) {
       files = listed.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
     } catch (IOException e) {
-      throw new CaseFileException(folder + " cannot be read as a folder of case files: " + e.getMessage());
+      throw new CaseFileException(
+          folder + " cannot be read as a folder of case files: " + e.getMessage());
     }
     if (files.isEmpty()) {
       throw new CaseFileException(folder + " holds no case file (*.yaml); see docs/case-files.md.");
@@ -48,8 +49,13 @@ public final class CaseFiles {
       for (DataCase read : read(file, shown, contract)) {
         String earlier = seen.putIfAbsent(read.name(), read.source());
         if (earlier != null) {
-          throw new CaseFileException(read.source() + ": a case named " + read.name() + " is already at " + earlier
-              + "; case names are unique, as the report and the known failures find cases by name.");
+          throw new CaseFileException(
+              read.source()
+                  + ": a case named "
+                  + read.name()
+                  + " is already at "
+                  + earlier
+                  + "; case names are unique, as the report and the known failures find cases by name.");
         }
         cases.add(read);
       }
@@ -74,7 +80,9 @@ public final class CaseFiles {
     List<DataCase> cases = new ArrayList<>();
     try (JsonParser parser = YAML.getFactory().createParser(text)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        throw new CaseFileException(file + ": a case file is a mapping with \"group\" and \"cases\"; see docs/case-files.md.");
+        throw new CaseFileException(
+            file
+                + ": a case file is a mapping with \"group\" and \"cases\"; see docs/case-files.md.");
       }
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
@@ -85,10 +93,12 @@ public final class CaseFiles {
           case "description" -> parser.skipChildren();
           case "cases" -> {
             if (value != JsonToken.START_ARRAY) {
-              throw new CaseFileException(file + ":" + line + ": \"cases\" must be a list of cases.");
+              throw new CaseFileException(
+                  file + ":" + line + ": \"cases\" must be a list of cases.");
             }
             if (group == null) {
-              throw new CaseFileException(file + ":" + line + ": \"group\" must come before \"cases\".");
+              throw new CaseFileException(
+                  file + ":" + line + ": \"group\" must come before \"cases\".");
             }
             while (parser.nextToken() != JsonToken.END_ARRAY) {
               int caseLine = parser.currentTokenLocation().getLineNr();
@@ -96,31 +106,50 @@ public final class CaseFiles {
               cases.add(new CaseReader(file + ":" + caseLine, group, contract).read(node));
             }
           }
-          default -> throw new CaseFileException(file + ":" + line + ": unknown key \"" + key
-              + "\"; a case file has \"group\", \"description\" and \"cases\".");
+          default ->
+              throw new CaseFileException(
+                  file
+                      + ":"
+                      + line
+                      + ": unknown key \""
+                      + key
+                      + "\"; a case file has \"group\", \"description\" and \"cases\".");
         }
       }
     } catch (IOException malformed) {
-      String problem = malformed instanceof com.fasterxml.jackson.core.JsonProcessingException json
-          ? json.getOriginalMessage() : malformed.getMessage();
-      throw new CaseFileException(file + ":" + lineOf(malformed) + ": not valid YAML: " + oneLine(problem));
+      String problem =
+          malformed instanceof com.fasterxml.jackson.core.JsonProcessingException json
+              ? json.getOriginalMessage()
+              : malformed.getMessage();
+      throw new CaseFileException(
+          file + ":" + lineOf(malformed) + ": not valid YAML: " + oneLine(problem));
     }
     if (group == null || cases.isEmpty()) {
-      throw new CaseFileException(file + ": a case file needs a \"group\" and at least one case under \"cases\".");
+      throw new CaseFileException(
+          file + ": a case file needs a \"group\" and at least one case under \"cases\".");
     }
     return cases;
   }
 
-  /** The YAML parser's words without the lines that point into the text: the line number says where. */
+  /**
+   * The YAML parser's words without the lines that point into the text: the line number says where.
+   */
   private static String oneLine(String problem) {
-    return problem.lines()
-        .filter(l -> !l.startsWith(" in 'reader'") && !l.isBlank() && !l.strip().equals("^") && !l.startsWith("    "))
+    return problem
+        .lines()
+        .filter(
+            l ->
+                !l.startsWith(" in 'reader'")
+                    && !l.isBlank()
+                    && !l.strip().equals("^")
+                    && !l.startsWith("    "))
         .map(String::strip)
         .collect(java.util.stream.Collectors.joining(": "));
   }
 
   private static String lineOf(IOException malformed) {
-    if (malformed instanceof com.fasterxml.jackson.core.JsonProcessingException json && json.getLocation() != null) {
+    if (malformed instanceof com.fasterxml.jackson.core.JsonProcessingException json
+        && json.getLocation() != null) {
       return Integer.toString(json.getLocation().getLineNr());
     }
     return "?";

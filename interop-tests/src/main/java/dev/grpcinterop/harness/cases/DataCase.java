@@ -16,7 +16,12 @@ import java.util.UUID;
  * @param rawResponseType for a raw call to a method the contract knows, its response type
  */
 public record DataCase(
-    String name, String group, String source, RunCallRequest call, Expectation expect, Optional<Descriptor> rawResponseType)
+    String name,
+    String group,
+    String source,
+    RunCallRequest call,
+    Expectation expect,
+    Optional<Descriptor> rawResponseType)
     implements InteropCase {
 
   /** A server learns of a cancellation a little after the client; this is how long it may take. */
@@ -27,7 +32,10 @@ public record DataCase(
     RunCallRequest made = call;
     String callId = UUID.randomUUID().toString();
     if (expect.server().isPresent()) {
-      made = call.toBuilder().addMetadata(MetadataEntry.newBuilder().setKey("x-interop-call-id").setText(callId)).build();
+      made =
+          call.toBuilder()
+              .addMetadata(MetadataEntry.newBuilder().setKey("x-interop-call-id").setText(callId))
+              .build();
     }
     Observation observed = Observation.of(pair.call(made), pair.clientContract(), rawResponseType);
     if (expect.server().isEmpty()) {

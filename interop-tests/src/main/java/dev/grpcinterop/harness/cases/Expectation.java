@@ -39,8 +39,8 @@ public record Expectation(
     Optional<ServerView> server) {
 
   /**
-   * Partial comparison of response fields, by path from the response's root ("result.real";
-   * a path into a repeated field applies to each element).
+   * Partial comparison of response fields, by path from the response's root ("result.real"; a path
+   * into a repeated field applies to each element).
    *
    * @param ignore fields not compared at all
    * @param present fields that must be set (not their default), whatever their value
@@ -49,7 +49,10 @@ public record Expectation(
    *     expected value says
    */
   public record FieldRules(
-      Set<String> ignore, Set<String> present, Map<String, Double> tolerance, Map<String, Pattern> patterns) {
+      Set<String> ignore,
+      Set<String> present,
+      Map<String, Double> tolerance,
+      Map<String, Pattern> patterns) {
     public static final FieldRules EXACT = new FieldRules(Set.of(), Set.of(), Map.of(), Map.of());
 
     public FieldRules {
@@ -62,8 +65,8 @@ public record Expectation(
 
   /**
    * What the server saw of the call, asked of it by the call's "x-interop-call-id": the compression
-   * it applied to its responses, whether it saw the call cancelled (the server may learn it a little
-   * after the client, so this is awaited), and the bounds of the deadline it had left.
+   * it applied to its responses, whether it saw the call cancelled (the server may learn it a
+   * little after the client, so this is awaited), and the bounds of the deadline it had left.
    */
   public record ServerView(
       Optional<String> responseCompression,
@@ -80,22 +83,56 @@ public record Expectation(
 
   /** Success with exactly these responses. */
   public static Expectation ok(Message... responses) {
-    return new Expectation(Status.Code.OK, Optional.empty(), Optional.empty(), Optional.of(List.of(responses)),
-        FieldRules.EXACT, Optional.empty(), List.of(), List.of(), Optional.empty());
+    return new Expectation(
+        Status.Code.OK,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(List.of(responses)),
+        FieldRules.EXACT,
+        Optional.empty(),
+        List.of(),
+        List.of(),
+        Optional.empty());
   }
 
   /** This code, whatever the message, and these responses before it. */
   public static Expectation code(Status.Code code, Message... responses) {
-    return new Expectation(code, Optional.empty(), Optional.empty(), Optional.of(List.of(responses)),
-        FieldRules.EXACT, Optional.empty(), List.of(), List.of(), Optional.empty());
+    return new Expectation(
+        code,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(List.of(responses)),
+        FieldRules.EXACT,
+        Optional.empty(),
+        List.of(),
+        List.of(),
+        Optional.empty());
   }
 
   public Expectation withMessage(String exact) {
-    return new Expectation(code, Optional.of(exact), messagePattern, responses, rules, details, headers, trailers, server);
+    return new Expectation(
+        code,
+        Optional.of(exact),
+        messagePattern,
+        responses,
+        rules,
+        details,
+        headers,
+        trailers,
+        server);
   }
 
   public Expectation withServer(ServerView view) {
-    return new Expectation(code, message, messagePattern, responses, rules, details, headers, trailers, Optional.of(view));
+    return new Expectation(
+        code,
+        message,
+        messagePattern,
+        responses,
+        rules,
+        details,
+        headers,
+        trailers,
+        Optional.of(view));
   }
 
   /** The expectation as a reader of a report would say it, in one line. */

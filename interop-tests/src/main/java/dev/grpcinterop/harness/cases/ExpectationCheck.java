@@ -21,14 +21,36 @@ public final class ExpectationCheck {
   public static Mismatch check(Expectation expected, Observation observed) {
     List<Difference> out = new ArrayList<>();
     if (expected.code() != observed.code()) {
-      out.add(new Difference("status", statusText(expected), observed.code() + " \"" + Values.quoteless(observed.message()) + "\""));
+      out.add(
+          new Difference(
+              "status",
+              statusText(expected),
+              observed.code() + " \"" + Values.quoteless(observed.message()) + "\""));
     } else if (expected.code() != Status.Code.OK) {
-      expected.message().filter(m -> !m.equals(observed.message())).ifPresent(m ->
-          out.add(new Difference("status message", Values.show(m), Values.show(observed.message()))));
-      expected.messagePattern().filter(p -> !p.matcher(observed.message()).find()).ifPresent(p ->
-          out.add(new Difference("status message", "a match for /" + p + "/", Values.show(observed.message()))));
+      expected
+          .message()
+          .filter(m -> !m.equals(observed.message()))
+          .ifPresent(
+              m ->
+                  out.add(
+                      new Difference(
+                          "status message", Values.show(m), Values.show(observed.message()))));
+      expected
+          .messagePattern()
+          .filter(p -> !p.matcher(observed.message()).find())
+          .ifPresent(
+              p ->
+                  out.add(
+                      new Difference(
+                          "status message",
+                          "a match for /" + p + "/",
+                          Values.show(observed.message()))));
     }
-    expected.responses().ifPresent(responses -> messages("responses", responses, observed.responses(), expected.rules(), out));
+    expected
+        .responses()
+        .ifPresent(
+            responses ->
+                messages("responses", responses, observed.responses(), expected.rules(), out));
     expected.details().ifPresent(details -> details(details, observed, out));
     metadata("headers", expected.headers(), observed.headers(), out);
     metadata("trailers", expected.trailers(), observed.trailers(), out);
@@ -42,9 +64,12 @@ public final class ExpectationCheck {
         + expected.messagePattern().map(p -> " matching /" + p + "/").orElse("");
   }
 
-  private static void messages(String where, List<Message> want, List<Message> got, FieldRules rules, List<Difference> out) {
+  private static void messages(
+      String where, List<Message> want, List<Message> got, FieldRules rules, List<Difference> out) {
     if (want.size() != got.size()) {
-      out.add(new Difference(where, want.size() + " " + Values.show(want), got.size() + " " + Values.show(got)));
+      out.add(
+          new Difference(
+              where, want.size() + " " + Values.show(want), got.size() + " " + Values.show(got)));
       return;
     }
     for (int i = 0; i < want.size(); i++) {
@@ -59,27 +84,45 @@ public final class ExpectationCheck {
       return;
     }
     if (observed.richStatus().isEmpty()) {
-      out.add(new Difference("details", "a google.rpc.Status in grpc-status-details-bin", "no such trailer"));
+      out.add(
+          new Difference(
+              "details", "a google.rpc.Status in grpc-status-details-bin", "no such trailer"));
       return;
     }
     var rich = observed.richStatus().get();
     if (rich.code() != observed.code().value()) {
-      out.add(new Difference("details.code", observed.code() + " (the call's code)", Status.fromCodeValue(rich.code()).getCode().toString()));
+      out.add(
+          new Difference(
+              "details.code",
+              observed.code() + " (the call's code)",
+              Status.fromCodeValue(rich.code()).getCode().toString()));
     }
     if (!rich.message().equals(observed.message())) {
-      out.add(new Difference("details.message", Values.show(observed.message()) + " (the call's message)", Values.show(rich.message())));
+      out.add(
+          new Difference(
+              "details.message",
+              Values.show(observed.message()) + " (the call's message)",
+              Values.show(rich.message())));
     }
     messages("details.details", want, rich.details(), FieldRules.EXACT, out);
   }
 
-  private static void metadata(String where, List<MetadataEntry> want, List<MetadataEntry> got, List<Difference> out) {
+  private static void metadata(
+      String where, List<MetadataEntry> want, List<MetadataEntry> got, List<Difference> out) {
     for (MetadataEntry entry : want) {
-      List<MetadataEntry> same = got.stream().filter(e -> e.getKey().equals(entry.getKey())).toList();
+      List<MetadataEntry> same =
+          got.stream().filter(e -> e.getKey().equals(entry.getKey())).toList();
       String place = where + " " + entry.getKey();
       if (same.isEmpty()) {
         out.add(new Difference(place, value(entry), "absent"));
-      } else if (same.stream().noneMatch(e -> e.getValueCase() == entry.getValueCase() && value(e).equals(value(entry)))) {
-        out.add(new Difference(place, value(entry), same.stream().map(ExpectationCheck::value).toList().toString()));
+      } else if (same.stream()
+          .noneMatch(
+              e -> e.getValueCase() == entry.getValueCase() && value(e).equals(value(entry)))) {
+        out.add(
+            new Difference(
+                place,
+                value(entry),
+                same.stream().map(ExpectationCheck::value).toList().toString()));
       }
     }
   }
@@ -90,25 +133,48 @@ public final class ExpectationCheck {
 
   private static void server(ServerView view, Observation observed, List<Difference> out) {
     if (observed.server().isEmpty()) {
-      out.add(new Difference("server", "what the server saw of the call", "no answer from GetServerCall"));
+      out.add(
+          new Difference(
+              "server", "what the server saw of the call", "no answer from GetServerCall"));
       return;
     }
     GetServerCallResponse seen = observed.server().get();
-    view.responseCompression().filter(c -> !c.equals(seen.getResponseCompression())).ifPresent(c ->
-        out.add(new Difference("server response compression", Values.show(c), Values.show(seen.getResponseCompression()))));
-    view.cancelled().filter(c -> c != seen.getCancelled()).ifPresent(c ->
-        out.add(new Difference("server saw the call cancelled", c.toString(), Boolean.toString(seen.getCancelled()))));
+    view.responseCompression()
+        .filter(c -> !c.equals(seen.getResponseCompression()))
+        .ifPresent(
+            c ->
+                out.add(
+                    new Difference(
+                        "server response compression",
+                        Values.show(c),
+                        Values.show(seen.getResponseCompression()))));
+    view.cancelled()
+        .filter(c -> c != seen.getCancelled())
+        .ifPresent(
+            c ->
+                out.add(
+                    new Difference(
+                        "server saw the call cancelled",
+                        c.toString(),
+                        Boolean.toString(seen.getCancelled()))));
     if (view.deadlineAtLeast().isPresent() || view.deadlineAtMost().isPresent()) {
-      String bounds = view.deadlineAtLeast().map(d -> d.toMillis() + " ms").orElse("") + " to "
-          + view.deadlineAtMost().map(d -> d.toMillis() + " ms").orElse("");
+      String bounds =
+          view.deadlineAtLeast().map(d -> d.toMillis() + " ms").orElse("")
+              + " to "
+              + view.deadlineAtMost().map(d -> d.toMillis() + " ms").orElse("");
       if (!seen.hasDeadlineRemaining()) {
         out.add(new Difference("server deadline remaining", bounds, "no deadline"));
       } else {
-        Duration remaining = Duration.ofMillis(com.google.protobuf.util.Durations.toMillis(seen.getDeadlineRemaining()));
-        boolean tooShort = view.deadlineAtLeast().filter(min -> remaining.compareTo(min) < 0).isPresent();
-        boolean tooLong = view.deadlineAtMost().filter(max -> remaining.compareTo(max) > 0).isPresent();
+        Duration remaining =
+            Duration.ofMillis(
+                com.google.protobuf.util.Durations.toMillis(seen.getDeadlineRemaining()));
+        boolean tooShort =
+            view.deadlineAtLeast().filter(min -> remaining.compareTo(min) < 0).isPresent();
+        boolean tooLong =
+            view.deadlineAtMost().filter(max -> remaining.compareTo(max) > 0).isPresent();
         if (tooShort || tooLong) {
-          out.add(new Difference("server deadline remaining", bounds, remaining.toMillis() + " ms"));
+          out.add(
+              new Difference("server deadline remaining", bounds, remaining.toMillis() + " ms"));
         }
       }
     }

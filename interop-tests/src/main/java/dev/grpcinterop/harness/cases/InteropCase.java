@@ -1,6 +1,8 @@
 package dev.grpcinterop.harness.cases;
 
+import dev.grpcinterop.harness.topology.Instance;
 import dev.grpcinterop.harness.topology.Pair;
+import java.util.Set;
 
 /**
  * One cross-language case, named after the official gRPC interop case where there is one. It runs
@@ -21,9 +23,24 @@ public interface InteropCase {
     return "";
   }
 
+  /** The server instances the case uses besides the peer itself. */
+  default Set<Instance> needs() {
+    return Set.of();
+  }
+
   /** A case that takes code, not data: several calls, containers stopped, time waited. */
   static InteropCase of(String name, String group, Procedure procedure) {
+    return of(name, group, Set.of(), procedure);
+  }
+
+  /** The same, for a case that also uses these instances of the server. */
+  static InteropCase of(String name, String group, Set<Instance> needs, Procedure procedure) {
     return new InteropCase() {
+      @Override
+      public Set<Instance> needs() {
+        return needs;
+      }
+
       @Override
       public String name() {
         return name;

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Field-by-field comparison of an expected message with an observed one. Fields are matched by name,
- * not by descriptor, so that a message read with another version of the contract (an old client's)
- * compares with one built from the current contract. Doubles compare as values where NaN equals NaN
- * and -0.0 differs from 0.0, as the contract's arithmetic does.
+ * Field-by-field comparison of an expected message with an observed one. Fields are matched by
+ * name, not by descriptor, so that a message read with another version of the contract (an old
+ * client's) compares with one built from the current contract. Doubles compare as values where NaN
+ * equals NaN and -0.0 differs from 0.0, as the contract's arithmetic does.
  */
 final class MessageDiff {
   /** More than this many differences in one repeated field are summed up, not listed. */
@@ -30,7 +30,12 @@ final class MessageDiff {
   }
 
   private static void compareMessages(
-      String where, String rulePath, Message expected, Message observed, FieldRules rules, List<Difference> out) {
+      String where,
+      String rulePath,
+      Message expected,
+      Message observed,
+      FieldRules rules,
+      List<Difference> out) {
     Descriptor expectedType = expected.getDescriptorForType();
     Descriptor observedType = observed.getDescriptorForType();
     if (!expectedType.getFullName().equals(observedType.getFullName())) {
@@ -46,7 +51,11 @@ final class MessageDiff {
       FieldDescriptor other = observedType.findFieldByName(field.getName());
       if (other == null) {
         if (isSet(expected, field)) {
-          out.add(new Difference(place, Values.show(expected.getField(field)), "no such field in the client's contract"));
+          out.add(
+              new Difference(
+                  place,
+                  Values.show(expected.getField(field)),
+                  "no such field in the client's contract"));
         }
         continue;
       }
@@ -71,26 +80,41 @@ final class MessageDiff {
   }
 
   private static void compareSingular(
-      String place, String path, FieldDescriptor field, Message expected, FieldDescriptor other, Message observed,
-      FieldRules rules, List<Difference> out) {
+      String place,
+      String path,
+      FieldDescriptor field,
+      Message expected,
+      FieldDescriptor other,
+      Message observed,
+      FieldRules rules,
+      List<Difference> out) {
     boolean tracksPresence = field.hasPresence() && other.hasPresence();
     boolean expectedSet = expected.hasField(field);
     boolean observedSet = observed.hasField(other);
     if (tracksPresence && expectedSet != observedSet) {
-      out.add(new Difference(place,
-          expectedSet ? Values.show(expected.getField(field)) : "unset",
-          observedSet ? Values.show(observed.getField(other)) : "unset"));
+      out.add(
+          new Difference(
+              place,
+              expectedSet ? Values.show(expected.getField(field)) : "unset",
+              observedSet ? Values.show(observed.getField(other)) : "unset"));
       return;
     }
     if (tracksPresence && !expectedSet) {
       return;
     }
-    compareValues(place, path, field, expected.getField(field), observed.getField(other), rules, out);
+    compareValues(
+        place, path, field, expected.getField(field), observed.getField(other), rules, out);
   }
 
   private static void compareRepeated(
-      String place, String path, FieldDescriptor field, Message expected, FieldDescriptor other, Message observed,
-      FieldRules rules, List<Difference> out) {
+      String place,
+      String path,
+      FieldDescriptor field,
+      Message expected,
+      FieldDescriptor other,
+      Message observed,
+      FieldRules rules,
+      List<Difference> out) {
     List<Object> want = elements(expected, field);
     List<Object> got = elements(observed, other);
     if (field.isMapField()) {
@@ -99,29 +123,47 @@ final class MessageDiff {
       got.sort(Comparator.comparing(MessageDiff::mapKey));
     }
     if (want.size() != got.size()) {
-      out.add(new Difference(place, want.size() + " values " + Values.show(want), got.size() + " values " + Values.show(got)));
+      out.add(
+          new Difference(
+              place,
+              want.size() + " values " + Values.show(want),
+              got.size() + " values " + Values.show(got)));
       return;
     }
     List<Difference> differences = new ArrayList<>();
     for (int i = 0; i < want.size(); i++) {
-      compareValues(place + "[" + i + "]", path, field, want.get(i), got.get(i), rules, differences);
+      compareValues(
+          place + "[" + i + "]", path, field, want.get(i), got.get(i), rules, differences);
     }
     out.addAll(differences.subList(0, Math.min(LISTED_PER_FIELD, differences.size())));
     if (differences.size() > LISTED_PER_FIELD) {
-      out.add(new Difference(place, "the other values as listed",
-          (differences.size() - LISTED_PER_FIELD) + " more values differ"));
+      out.add(
+          new Difference(
+              place,
+              "the other values as listed",
+              (differences.size() - LISTED_PER_FIELD) + " more values differ"));
     }
   }
 
   private static void compareValues(
-      String place, String path, FieldDescriptor field, Object want, Object got, FieldRules rules, List<Difference> out) {
+      String place,
+      String path,
+      FieldDescriptor field,
+      Object want,
+      Object got,
+      FieldRules rules,
+      List<Difference> out) {
     if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
       compareMessages(place, path, (Message) want, (Message) got, rules, out);
       return;
     }
     if (!sameValue(path, want, got, rules)) {
       Pattern pattern = rules.patterns().get(path);
-      out.add(new Difference(place, pattern != null ? "a match for /" + pattern + "/" : Values.show(want), Values.show(got)));
+      out.add(
+          new Difference(
+              place,
+              pattern != null ? "a match for /" + pattern + "/" : Values.show(want),
+              Values.show(got)));
     }
   }
 

@@ -48,9 +48,10 @@ public record Mismatch(List<Difference> differences) {
 
   /** The same differences, each placed under {@code context} ("after the restart: status: ..."). */
   public Mismatch in(String context) {
-    return new Mismatch(differences.stream()
-        .map(d -> new Difference(context + ": " + d.where(), d.expected(), d.observed()))
-        .toList());
+    return new Mismatch(
+        differences.stream()
+            .map(d -> new Difference(context + ": " + d.where(), d.expected(), d.observed()))
+            .toList());
   }
 
   /** One line per difference, for a CI log read at night. */

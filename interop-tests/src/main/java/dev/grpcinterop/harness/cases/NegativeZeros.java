@@ -26,7 +26,9 @@ final class NegativeZeros {
         continue;
       }
       JsonNode value = entry.getValue();
-      boolean floating = field.getType() == FieldDescriptor.Type.DOUBLE || field.getType() == FieldDescriptor.Type.FLOAT;
+      boolean floating =
+          field.getType() == FieldDescriptor.Type.DOUBLE
+              || field.getType() == FieldDescriptor.Type.FLOAT;
       if (field.isRepeated() && value.isArray()) {
         for (int i = 0; i < value.size() && i < message.getRepeatedFieldCount(field); i++) {
           if (floating && isNegativeZero(value.get(i))) {
@@ -39,7 +41,8 @@ final class NegativeZeros {
         }
       } else if (floating && isNegativeZero(value)) {
         message.setField(field, zero(field));
-      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && message.hasField(field)) {
+      } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE
+          && message.hasField(field)) {
         Message.Builder nested = ((Message) message.getField(field)).toBuilder();
         restore(value, nested);
         message.setField(field, nested.build());
@@ -52,7 +55,10 @@ final class NegativeZeros {
     if (byName != null) {
       return byName;
     }
-    return type.getFields().stream().filter(f -> f.getJsonName().equals(jsonKey)).findFirst().orElse(null);
+    return type.getFields().stream()
+        .filter(f -> f.getJsonName().equals(jsonKey))
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean isNegativeZero(JsonNode value) {

@@ -22,7 +22,8 @@ import java.util.Optional;
  * where the case asked. A value: judged by {@link ExpectationCheck}, shown by the report.
  *
  * @param responses the responses, each decoded; one that could not be decoded stays an {@link Any}
- * @param richStatus the "grpc-status-details-bin" trailer decoded, with its details; empty without it
+ * @param richStatus the "grpc-status-details-bin" trailer decoded, with its details; empty without
+ *     it
  * @param detailsProblem why that trailer could not be decoded, or ""
  */
 public record Observation(
@@ -49,7 +50,8 @@ public record Observation(
    * The client's report, read with the contract the client was built from. Raw calls report bytes
    * without a type; {@code rawResponseType}, where the contract knows the method, reads them.
    */
-  public static Observation of(RunCallResponse reported, Contract clientContract, Optional<Descriptor> rawResponseType) {
+  public static Observation of(
+      RunCallResponse reported, Contract clientContract, Optional<Descriptor> rawResponseType) {
     List<Message> responses = new ArrayList<>();
     for (Any any : reported.getResponsesList()) {
       responses.add(decode(any, clientContract, rawResponseType));
@@ -60,10 +62,14 @@ public record Observation(
       try {
         var status = com.google.rpc.Status.parseFrom(reported.getStatus().getDetails());
         List<Message> details = new ArrayList<>();
-        status.getDetailsList().forEach(detail -> details.add(decode(detail, clientContract, Optional.empty())));
+        status
+            .getDetailsList()
+            .forEach(detail -> details.add(decode(detail, clientContract, Optional.empty())));
         rich = Optional.of(new RichStatus(status.getCode(), status.getMessage(), details));
       } catch (InvalidProtocolBufferException malformed) {
-        problem = "grpc-status-details-bin does not parse as a google.rpc.Status: " + malformed.getMessage();
+        problem =
+            "grpc-status-details-bin does not parse as a google.rpc.Status: "
+                + malformed.getMessage();
       }
     }
     return new Observation(
@@ -80,14 +86,25 @@ public record Observation(
 
   /** The same observation, with what the server saw of the call. */
   public Observation withServer(GetServerCallResponse seen) {
-    return new Observation(responses, code, message, richStatus, detailsProblem, headers, trailers, elapsed, Optional.of(seen));
+    return new Observation(
+        responses,
+        code,
+        message,
+        richStatus,
+        detailsProblem,
+        headers,
+        trailers,
+        elapsed,
+        Optional.of(seen));
   }
 
   private static Message decode(Any any, Contract contract, Optional<Descriptor> rawType) {
     Descriptor type =
         any.getTypeUrl().isEmpty()
             ? rawType.orElse(null)
-            : contract.message(any.getTypeUrl().substring(any.getTypeUrl().lastIndexOf('/') + 1)).orElse(null);
+            : contract
+                .message(any.getTypeUrl().substring(any.getTypeUrl().lastIndexOf('/') + 1))
+                .orElse(null);
     if (type == null) {
       return any;
     }

@@ -27,7 +27,10 @@ final class Values {
           : enumValue.getName();
     }
     if (value instanceof Message message) {
-      return message.getDescriptorForType().getName() + " {" + cut(PRINTER.printToString(message)) + "}";
+      return message.getDescriptorForType().getName()
+          + " {"
+          + cut(PRINTER.printToString(message))
+          + "}";
     }
     if (value instanceof List<?> list) {
       String head = list.stream().limit(5).map(Values::show).toList().toString();
@@ -36,29 +39,35 @@ final class Values {
     return String.valueOf(value);
   }
 
-  /** Tabs, line breaks and other control characters escaped, so that a message reads on one line. */
+  /**
+   * Tabs, line breaks and other control characters escaped, so that a message reads on one line.
+   */
   static String quoteless(String text) {
     StringBuilder out = new StringBuilder();
-    text.codePoints().forEach(c -> {
-      switch (c) {
-        case '\t' -> out.append("\\t");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        default -> {
-          if (Character.isISOControl(c)) {
-            out.append(String.format("\\u%04x", c));
-          } else {
-            out.appendCodePoint(c);
-          }
-        }
-      }
-    });
+    text.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                  if (Character.isISOControl(c)) {
+                    out.append(String.format("\\u%04x", c));
+                  } else {
+                    out.appendCodePoint(c);
+                  }
+                }
+              }
+            });
     return cut(out.toString());
   }
 
   private static String cut(String text) {
-    return text.length() <= LONGEST ? text : text.substring(0, LONGEST) + "… (" + text.length() + " characters)";
+    return text.length() <= LONGEST
+        ? text
+        : text.substring(0, LONGEST) + "… (" + text.length() + " characters)";
   }
 }

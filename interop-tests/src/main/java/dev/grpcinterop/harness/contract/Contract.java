@@ -66,8 +66,10 @@ public final class Contract {
       types.add(file.getMessageTypes());
     }
     // Error details are read in every contract's terms: the gRPC rich error model is everyone's.
-    for (FileDescriptor file : List.of(StatusProto.getDescriptor(), ErrorDetailsProto.getDescriptor())) {
-      file.getMessageTypes().forEach(message -> messages.putIfAbsent(message.getFullName(), message));
+    for (FileDescriptor file :
+        List.of(StatusProto.getDescriptor(), ErrorDetailsProto.getDescriptor())) {
+      file.getMessageTypes()
+          .forEach(message -> messages.putIfAbsent(message.getFullName(), message));
       types.add(file.getMessageTypes());
     }
     this.methods = Collections.unmodifiableMap(methods);
@@ -84,8 +86,11 @@ public final class Contract {
     try {
       set = FileDescriptorSet.parseFrom(serialized);
     } catch (InvalidProtocolBufferException malformed) {
-      throw new ContractException(name + " does not parse as a FileDescriptorSet: " + malformed.getMessage()
-          + "; make it with protoc --include_imports --descriptor_set_out.");
+      throw new ContractException(
+          name
+              + " does not parse as a FileDescriptorSet: "
+              + malformed.getMessage()
+              + "; make it with protoc --include_imports --descriptor_set_out.");
     }
     Map<String, FileDescriptorProto> protos = new LinkedHashMap<>();
     set.getFileList().forEach(file -> protos.put(file.getName(), file));
@@ -101,8 +106,12 @@ public final class Contract {
   public static Contract fromResource(String resource, String describedAs) {
     try (InputStream in = Contract.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new ContractException(resource + " (" + describedAs + ") is missing from the classpath:"
-            + " build interop-tests with Maven, which compiles it from the .proto files.");
+        throw new ContractException(
+            resource
+                + " ("
+                + describedAs
+                + ") is missing from the classpath:"
+                + " build interop-tests with Maven, which compiles it from the .proto files.");
       }
       return fromDescriptorSet(describedAs, in.readAllBytes());
     } catch (IOException e) {
@@ -125,7 +134,8 @@ public final class Contract {
           .forEach(joined::addFile);
       return fromDescriptorSet(name + " with " + other.name, joined.build().toByteArray());
     } catch (InvalidProtocolBufferException cannotHappen) {
-      throw new IllegalStateException("a contract's own descriptor set no longer parses", cannotHappen);
+      throw new IllegalStateException(
+          "a contract's own descriptor set no longer parses", cannotHappen);
     }
   }
 
@@ -165,7 +175,10 @@ public final class Contract {
 
   /** Builds a file after its imports, which come from the set or else from the runtime. */
   private static FileDescriptor link(
-      String contract, String file, Map<String, FileDescriptorProto> protos, Map<String, FileDescriptor> built,
+      String contract,
+      String file,
+      Map<String, FileDescriptorProto> protos,
+      Map<String, FileDescriptor> built,
       Set<String> importedBy) {
     FileDescriptor done = built.get(file);
     if (done != null) {
@@ -175,8 +188,13 @@ public final class Contract {
     if (proto == null) {
       FileDescriptor runtime = RUNTIME_FILES.get(file);
       if (runtime == null) {
-        throw new ContractException(contract + ": " + String.join(", ", importedBy) + " imports " + file
-            + ", which the descriptor set does not carry; compile it with protoc --include_imports.");
+        throw new ContractException(
+            contract
+                + ": "
+                + String.join(", ", importedBy)
+                + " imports "
+                + file
+                + ", which the descriptor set does not carry; compile it with protoc --include_imports.");
       }
       return runtime;
     }
@@ -186,23 +204,36 @@ public final class Contract {
     var chain = new java.util.LinkedHashSet<>(importedBy);
     chain.add(file);
     FileDescriptor[] imports =
-        proto.getDependencyList().stream().map(d -> link(contract, d, protos, built, chain)).toArray(FileDescriptor[]::new);
+        proto.getDependencyList().stream()
+            .map(d -> link(contract, d, protos, built, chain))
+            .toArray(FileDescriptor[]::new);
     try {
       FileDescriptor linked = FileDescriptor.buildFrom(proto, imports);
       built.put(file, linked);
       return linked;
     } catch (DescriptorValidationException invalid) {
-      throw new ContractException(contract + ": " + file + " does not link: " + invalid.getMessage());
+      throw new ContractException(
+          contract + ": " + file + " does not link: " + invalid.getMessage());
     }
   }
 
   private static Map<String, FileDescriptor> runtimeFiles() {
     Map<String, FileDescriptor> files = new HashMap<>();
-    for (FileDescriptor file : List.of(
-        AnyProto.getDescriptor(), ApiProto.getDescriptor(), DurationProto.getDescriptor(), EmptyProto.getDescriptor(),
-        FieldMaskProto.getDescriptor(), SourceContextProto.getDescriptor(), StructProto.getDescriptor(),
-        TimestampProto.getDescriptor(), TypeProto.getDescriptor(), WrappersProto.getDescriptor(),
-        DescriptorProtos.getDescriptor(), StatusProto.getDescriptor(), ErrorDetailsProto.getDescriptor())) {
+    for (FileDescriptor file :
+        List.of(
+            AnyProto.getDescriptor(),
+            ApiProto.getDescriptor(),
+            DurationProto.getDescriptor(),
+            EmptyProto.getDescriptor(),
+            FieldMaskProto.getDescriptor(),
+            SourceContextProto.getDescriptor(),
+            StructProto.getDescriptor(),
+            TimestampProto.getDescriptor(),
+            TypeProto.getDescriptor(),
+            WrappersProto.getDescriptor(),
+            DescriptorProtos.getDescriptor(),
+            StatusProto.getDescriptor(),
+            ErrorDetailsProto.getDescriptor())) {
       files.put(file.getName(), file);
     }
     return files;

@@ -4,7 +4,8 @@ package dev.grpcinterop.harness.contract;
 public final class Contracts {
   private static final Contract CURRENT = Contract.fromResource("/proto.binpb", "proto/");
   private static final Contract BASELINE =
-      Contract.fromResource("/proto-baseline.binpb", "proto-baseline/ (the released contract)").joinedWith(CURRENT);
+      Contract.fromResource("/proto-baseline.binpb", "proto-baseline/ (the released contract)")
+          .joinedWith(CURRENT);
 
   private Contracts() {}
 

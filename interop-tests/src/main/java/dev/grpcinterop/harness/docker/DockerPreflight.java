@@ -13,7 +13,9 @@ public final class DockerPreflight {
     if (!DockerClientFactory.instance().isDockerAvailable()) {
       throw new IllegalStateException(
           "The cross-language suite needs a running Docker engine and none answers"
-              + " (DOCKER_HOST=" + System.getenv().getOrDefault("DOCKER_HOST", "unset") + "):"
+              + " (DOCKER_HOST="
+              + System.getenv().getOrDefault("DOCKER_HOST", "unset")
+              + "):"
               + " start Docker (scripts/ensure-docker does it on Debian), or skip the suite with"
               + " -Dinterop.skip=true.");
     }

@@ -25,7 +25,8 @@ public final class GrpcHealthWaitStrategy extends AbstractWaitStrategy {
   @Override
   protected void waitUntilReady() {
     String target = waitStrategyTarget.getHost() + ":" + waitStrategyTarget.getMappedPort(port);
-    ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
     long giveUpAt = System.nanoTime() + startupTimeout.toNanos();
     String lastSeen = "no answer";
     try {
@@ -55,7 +56,12 @@ public final class GrpcHealthWaitStrategy extends AbstractWaitStrategy {
       channel.shutdownNow();
     }
     throw new ContainerLaunchException(
-        "gRPC health at " + target + " did not answer SERVING within " + startupTimeout.toSeconds()
-            + " s (last: " + lastSeen + ")");
+        "gRPC health at "
+            + target
+            + " did not answer SERVING within "
+            + startupTimeout.toSeconds()
+            + " s (last: "
+            + lastSeen
+            + ")");
   }
 }

@@ -1,8 +1,8 @@
 package dev.grpcinterop.harness.docker;
 
+import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.model.BuildResponseItem;
-import com.github.dockerjava.api.command.BuildImageResultCallback;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,8 +28,8 @@ import org.testcontainers.DockerClientFactory;
  */
 final class ImageBuild {
   /**
-   * Terminal colours, as protoc puts around a file name ("x.proto", ESC[0m, ":3:24: ..."): noise in a log
-   * and in an error message, and they split what a reader searches for.
+   * Terminal colours, as protoc puts around a file name ("x.proto", ESC[0m, ":3:24: ..."): noise in
+   * a log and in an error message, and they split what a reader searches for.
    */
   private static final Pattern TERMINAL_ESCAPES = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
 
@@ -44,7 +44,11 @@ final class ImageBuild {
   private final Deque<String> tail = new ArrayDeque<>();
 
   ImageBuild(
-      String peer, String name, String dockerfile, SortedMap<String, Path> files, Map<String, String> buildArgs) {
+      String peer,
+      String name,
+      String dockerfile,
+      SortedMap<String, Path> files,
+      Map<String, String> buildArgs) {
     this.peer = peer;
     this.name = name;
     this.dockerfile = dockerfile;
@@ -61,7 +65,8 @@ final class ImageBuild {
             .withDockerfilePath(dockerfile)
             .withTags(Set.of(name))
             .withRemove(true)
-            // Also after a failed step (a broken proto), whose container would otherwise stay behind.
+            // Also after a failed step (a broken proto), whose container would otherwise stay
+            // behind.
             .withForcerm(true);
     buildArgs.forEach(build::withBuildArg);
     Output output = new Output();

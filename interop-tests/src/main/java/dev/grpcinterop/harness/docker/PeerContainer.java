@@ -1,6 +1,5 @@
 package dev.grpcinterop.harness.docker;
 
-
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -20,6 +19,9 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
   /** The port every peer serves on when started with no arguments. */
   public static final int PORT = 50051;
 
+  /** The name by which a peer reaches the machine that runs the suite. */
+  public static final String HOST_ALIAS = "host.docker.internal";
+
   private final String peer;
   private final String label;
   private String networkName;
@@ -29,14 +31,21 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     this(image, image.peer());
   }
 
-  /** A peer shown under another label, such as "python@baseline" for one built from the baseline. */
+  /**
+   * A peer shown under another label, such as "python@baseline" for one built from the baseline.
+   */
   public PeerContainer(PeerImage image, String label) {
     super(image.resolve());
     this.peer = image.peer();
     this.label = label;
     withExposedPorts(PORT);
-    withLogConsumer(new Slf4jLogConsumer(LoggerFactory.getLogger("peer." + label.replace('@', '-'))).withSeparateOutputStreams());
+    withLogConsumer(
+        new Slf4jLogConsumer(LoggerFactory.getLogger("peer." + label.replace('@', '-')))
+            .withSeparateOutputStreams());
     waitingFor(new GrpcHealthWaitStrategy(PORT));
+    // A server the test JVM runs, such as one of a contract no peer was built from, is reached
+    // here.
+    withExtraHost(HOST_ALIAS, "host-gateway");
   }
 
   /**
@@ -67,7 +76,9 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return peer;
   }
 
-  /** How the report names this instance: the language, and "@baseline" for the released contract. */
+  /**
+   * How the report names this instance: the language, and "@baseline" for the released contract.
+   */
   public String label() {
     return label;
   }
@@ -77,7 +88,10 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return getHost() + ":" + getMappedPort(PORT);
   }
 
-  /** host:port of this peer's server, as seen from another container on its network: its first alias. */
+  /**
+   * host:port of this peer's server, as seen from another container on its network: its first
+   * alias.
+   */
   public String networkTarget() {
     if (networkName == null) {
       throw new IllegalStateException(label + " is on no network: give it one with onNetwork");

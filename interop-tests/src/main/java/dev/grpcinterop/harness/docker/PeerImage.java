@@ -1,7 +1,6 @@
 package dev.grpcinterop.harness.docker;
 
 import dev.grpcinterop.harness.peers.PeerManifest;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,8 +24,10 @@ import org.testcontainers.DockerClientFactory;
  */
 public final class PeerImage {
   private static final Logger log = LoggerFactory.getLogger(PeerImage.class);
+
   /** Local state that must never reach a build context, nor change an image's hash. */
-  private static final Set<String> SKIPPED = Set.of(".git", "target", "node_modules", "__pycache__", ".venv");
+  private static final Set<String> SKIPPED =
+      Set.of(".git", "target", "node_modules", "__pycache__", ".venv");
 
   private final String peer;
   private final Path root;
@@ -39,7 +40,9 @@ public final class PeerImage {
     this.root = root;
   }
 
-  /** The image a peer's manifest describes: its folder, proto/, the extra CAs, and its own inputs. */
+  /**
+   * The image a peer's manifest describes: its folder, proto/, the extra CAs, and its own inputs.
+   */
   public static PeerImage of(PeerManifest manifest, Path root) {
     return of(manifest, root, root.resolve("proto"));
   }
@@ -54,7 +57,9 @@ public final class PeerImage {
     if (!proto.equals(root.resolve("proto"))) {
       image.withInput("proto/interop", root.resolve("proto/interop"));
     }
-    manifest.buildInputs().forEach((contextPath, source) -> image.withInput(contextPath, root.resolve(source)));
+    manifest
+        .buildInputs()
+        .forEach((contextPath, source) -> image.withInput(contextPath, root.resolve(source)));
     manifest.buildArgs().forEach(image::withBuildArg);
     return image;
   }
@@ -69,7 +74,8 @@ public final class PeerImage {
     image.withInput("proto", root.resolve("proto"));
     String extraCa = System.getenv("INTEROP_EXTRA_CA_DIR");
     image.withInput(
-        "docker/extra-ca", extraCa == null || extraCa.isBlank() ? root.resolve("docker/extra-ca") : Path.of(extraCa));
+        "docker/extra-ca",
+        extraCa == null || extraCa.isBlank() ? root.resolve("docker/extra-ca") : Path.of(extraCa));
     return image;
   }
 
@@ -85,8 +91,14 @@ public final class PeerImage {
   public PeerImage withInput(String contextPath, Path source) {
     if (!Files.exists(source)) {
       throw new IllegalStateException(
-          "The " + peer + " peer's image needs " + source + ", which does not exist"
-              + (source.toString().endsWith(".jar") ? "; build it first with ./mvnw package." : "."));
+          "The "
+              + peer
+              + " peer's image needs "
+              + source
+              + ", which does not exist"
+              + (source.toString().endsWith(".jar")
+                  ? "; build it first with ./mvnw package."
+                  : "."));
     }
     inputs.put(contextPath, source);
     resolved = null;
@@ -112,7 +124,8 @@ public final class PeerImage {
       log.info("{} peer: building image {} from {} files", peer, name, files.size());
       long start = System.nanoTime();
       new ImageBuild(peer, name, folder(peer) + "/Dockerfile", files, buildArgs).run();
-      log.info("{} peer: built {} in {} s", peer, name, (System.nanoTime() - start) / 1_000_000_000);
+      log.info(
+          "{} peer: built {} in {} s", peer, name, (System.nanoTime() - start) / 1_000_000_000);
     }
     resolved = name;
     return name;
@@ -156,7 +169,8 @@ public final class PeerImage {
       }
       buildArgs.forEach(
           (name, value) ->
-              digest.update((name + "=" + value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+              digest.update(
+                  (name + "=" + value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,8 +6,14 @@ public final class PeerImageBuildException extends RuntimeException {
 
   PeerImageBuildException(String peer, String dockerfile, String lastLines, Throwable cause) {
     super(
-        "The " + peer + " peer's image did not build from " + dockerfile + ": " + cause.getMessage()
-            + "\nThe build's last lines:\n" + lastLines.indent(4),
+        "The "
+            + peer
+            + " peer's image did not build from "
+            + dockerfile
+            + ": "
+            + cause.getMessage()
+            + "\nThe build's last lines:\n"
+            + lastLines.indent(4),
         cause);
   }
 }

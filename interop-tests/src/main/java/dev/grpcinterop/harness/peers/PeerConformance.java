@@ -1,11 +1,5 @@
 package dev.grpcinterop.harness.peers;
 
-import dev.grpcinterop.harness.docker.PeerContainer;
-import dev.grpcinterop.harness.docker.PeerImage;
-import dev.grpcinterop.harness.docker.PeerImageBuildException;
-
-import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.model.Frame;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Durations;
@@ -13,6 +7,9 @@ import dev.grpcinterop.calculator.v1.CalculateRequest;
 import dev.grpcinterop.calculator.v1.CalculateResponse;
 import dev.grpcinterop.calculator.v1.Operation;
 import dev.grpcinterop.client.CalculatorClient;
+import dev.grpcinterop.harness.docker.PeerContainer;
+import dev.grpcinterop.harness.docker.PeerImage;
+import dev.grpcinterop.harness.docker.PeerImageBuildException;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
@@ -21,22 +18,21 @@ import dev.grpcinterop.interop.v1.RunCallResponse;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.output.ToStringConsumer;
 
 /**
  * What a peer must do before any case means anything, checked on that peer alone: it builds, starts
- * and says so, names itself, lists its services, serves the calculator to a Java client, makes a call
- * when told to, and stops cleanly on SIGTERM. Each check names the part of docs/peer-contract.md it
- * comes from, so that a failure tells a newcomer what to read and fix. Closed by whoever made it.
+ * and says so, names itself, lists its services, serves the calculator to a Java client, makes a
+ * call when told to, and stops cleanly on SIGTERM. Each check names the part of
+ * docs/peer-contract.md it comes from, so that a failure tells a newcomer what to read and fix.
+ * Closed by whoever made it.
  */
 public final class PeerConformance implements AutoCloseable {
   /** One check: its name, where the contract asks for it, and what was seen when it failed. */
@@ -53,8 +49,10 @@ public final class PeerConformance implements AutoCloseable {
   private static final String REFERENCE = "java-reference";
   private static final String CALCULATE = "calculator.v1.CalculatorService/Calculate";
   private static final Duration DEADLINE = Duration.ofSeconds(5);
+
   /** The contract gives calls in flight 5 s after SIGTERM; the rest is the runtime's own exit. */
   private static final Duration STOP_LIMIT = Duration.ofSeconds(8);
+
   private static final List<String> HEALTH_SERVICES =
       List.of("", "calculator.v1.CalculatorService", "interop.v1.PeerControlService");
 
@@ -80,13 +78,20 @@ public final class PeerConformance implements AutoCloseable {
     // Kept here as well as logged: a container that exits at once is gone before anyone reads it.
     var log = new ToStringConsumer();
     try (PeerContainer subject =
-        new PeerContainer(image, peer.name() + "-conformance").onNetwork(network, peer.name()).withLogConsumer(log)) {
+        new PeerContainer(image, peer.name() + "-conformance")
+            .onNetwork(network, peer.name())
+            .withLogConsumer(log)) {
       try {
         subject.start();
         checks.add(Check.passed("starts and reports SERVING", "Start, Readiness"));
       } catch (RuntimeException failed) {
-        checks.add(Check.failed("starts and reports SERVING", "Start, Readiness",
-            shortMessages(failed) + "\nThe last lines of its log:\n" + tail(log.toUtf8String())));
+        checks.add(
+            Check.failed(
+                "starts and reports SERVING",
+                "Start, Readiness",
+                shortMessages(failed)
+                    + "\nThe last lines of its log:\n"
+                    + tail(log.toUtf8String())));
         return checks;
       }
       checks.add(healthOfEveryService(subject));
@@ -94,9 +99,19 @@ public final class PeerConformance implements AutoCloseable {
       checks.add(describe(subject, peer.name()));
       checks.add(servesTheCalculator(subject));
       checks.add(runsCalls(subject));
-      checks.add(stopsOnSigterm(subject));
+      checks.addAll(
+          RefusalChecks.all(control(subject), REFERENCE + ":" + PeerContainer.PORT, DEADLINE));
+      Check stillServes = runsCalls(subject);
+      checks.add(
+          stillServes.passed()
+              ? Check.passed("still makes calls after refusing them", RefusalChecks.CONTRACT)
+              : Check.failed(
+                  "still makes calls after refusing them",
+                  RefusalChecks.CONTRACT,
+                  stillServes.detail()));
+      checks.add(ProcessChecks.stopsOnSigterm(subject, STOP_LIMIT));
     }
-    checks.add(refusesAWrongFlag(image));
+    checks.add(ProcessChecks.refusesAWrongFlag(image, STOP_LIMIT, DEADLINE));
     return checks;
   }
 
@@ -117,7 +132,9 @@ public final class PeerConformance implements AutoCloseable {
         wrong.add("\"" + service + "\": " + shortMessages(failed));
       }
     }
-    return wrong.isEmpty() ? Check.passed(name, "Readiness") : Check.failed(name, "Readiness", String.join("; ", wrong));
+    return wrong.isEmpty()
+        ? Check.passed(name, "Readiness")
+        : Check.failed(name, "Readiness", String.join("; ", wrong));
   }
 
   private static Check reflection(PeerContainer subject) {
@@ -125,10 +142,14 @@ public final class PeerConformance implements AutoCloseable {
     try {
       List<String> services = ReflectionListing.services(subject.channel());
       List<String> missing =
-          HEALTH_SERVICES.stream().filter(s -> !s.isEmpty()).filter(s -> !services.contains(s)).toList();
+          HEALTH_SERVICES.stream()
+              .filter(s -> !s.isEmpty())
+              .filter(s -> !services.contains(s))
+              .toList();
       return missing.isEmpty()
           ? Check.passed(name, "What the server serves, 4")
-          : Check.failed(name, "What the server serves, 4", "missing " + missing + " from " + services);
+          : Check.failed(
+              name, "What the server serves, 4", "missing " + missing + " from " + services);
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       return Check.failed(name, "What the server serves, 4", "interrupted");
@@ -141,13 +162,24 @@ public final class PeerConformance implements AutoCloseable {
     String name = "Describe names the peer as its folder does, with its library versions";
     String contract = "What the server serves, 7 (Describe)";
     try {
-      DescribeResponse described =
-          control(subject).describe(DescribeRequest.getDefaultInstance());
+      DescribeResponse described = control(subject).describe(DescribeRequest.getDefaultInstance());
       if (!described.getLanguage().equals(expectedName)) {
-        return Check.failed(name, contract, "language is \"" + described.getLanguage() + "\", the folder says \"" + expectedName + "\"");
+        return Check.failed(
+            name,
+            contract,
+            "language is \""
+                + described.getLanguage()
+                + "\", the folder says \""
+                + expectedName
+                + "\"");
       }
-      if (described.getGrpcLibrary().isBlank() || described.getProtobufLibrary().isBlank() || described.getRuntime().isBlank()) {
-        return Check.failed(name, contract, "grpc_library, protobuf_library and runtime must all be set: " + described);
+      if (described.getGrpcLibrary().isBlank()
+          || described.getProtobufLibrary().isBlank()
+          || described.getRuntime().isBlank()) {
+        return Check.failed(
+            name,
+            contract,
+            "grpc_library, protobuf_library and runtime must all be set: " + described);
       }
       return Check.passed(name, contract);
     } catch (RuntimeException failed) {
@@ -161,7 +193,10 @@ public final class PeerConformance implements AutoCloseable {
     try {
       var result =
           new CalculatorClient(subject.channel(), DEADLINE)
-              .calculate(Operation.OPERATION_DIVIDE, CalculatorClient.integer(7), CalculatorClient.integer(-2));
+              .calculate(
+                  Operation.OPERATION_DIVIDE,
+                  CalculatorClient.integer(7),
+                  CalculatorClient.integer(-2));
       return result.equals(CalculatorClient.integer(-3))
           ? Check.passed(name, contract)
           : Check.failed(name, contract, "the result was " + result);
@@ -178,8 +213,13 @@ public final class PeerConformance implements AutoCloseable {
           RunCallRequest.newBuilder()
               .setTarget(REFERENCE + ":" + PeerContainer.PORT)
               .setMethod(CALCULATE)
-              .addRequests(Any.pack(CalculateRequest.newBuilder().setOperation(Operation.OPERATION_ADD)
-                  .setLeft(CalculatorClient.integer(40)).setRight(CalculatorClient.integer(2)).build()))
+              .addRequests(
+                  Any.pack(
+                      CalculateRequest.newBuilder()
+                          .setOperation(Operation.OPERATION_ADD)
+                          .setLeft(CalculatorClient.integer(40))
+                          .setRight(CalculatorClient.integer(2))
+                          .build()))
               .setTimeout(Durations.fromMillis(DEADLINE.toMillis()))
               .build();
       startReference();
@@ -188,80 +228,31 @@ public final class PeerConformance implements AutoCloseable {
         return Check.failed(name, contract, "the call it made ended with " + observed.getStatus());
       }
       if (observed.getResponsesCount() != 1) {
-        return Check.failed(name, contract, "it reported " + observed.getResponsesCount() + " responses, not 1");
+        return Check.failed(
+            name, contract, "it reported " + observed.getResponsesCount() + " responses, not 1");
       }
       var result = observed.getResponses(0).unpack(CalculateResponse.class).getResult();
       return result.equals(CalculatorClient.integer(42))
           ? Check.passed(name, contract)
           : Check.failed(name, contract, "it reported the result " + result + " for 40 + 2");
     } catch (InvalidProtocolBufferException notACalculateResponse) {
-      return Check.failed(name, contract, "its response is not a CalculateResponse: " + notACalculateResponse.getMessage());
+      return Check.failed(
+          name,
+          contract,
+          "its response is not a CalculateResponse: " + notACalculateResponse.getMessage());
     } catch (RuntimeException failed) {
       return Check.failed(name, contract, shortMessages(failed));
     }
   }
 
-  private static Check stopsOnSigterm(PeerContainer subject) {
-    String name = "stops on SIGTERM within " + STOP_LIMIT.toSeconds() + " s, with exit code 0";
-    String contract = "Shutdown";
-    var docker = DockerClientFactory.instance().client();
-    long start = System.nanoTime();
-    // docker stop sends SIGTERM to PID 1, and SIGKILL when the time given runs out.
-    docker.stopContainerCmd(subject.getContainerId()).withTimeout((int) STOP_LIMIT.toSeconds() + 2).exec();
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    Long exitCode = docker.inspectContainerCmd(subject.getContainerId()).exec().getState().getExitCodeLong();
-    if (exitCode == null || exitCode != 0) {
-      return Check.failed(name, contract, "it exited with code " + exitCode + " after " + took.toMillis() + " ms"
-          + (exitCode != null && exitCode == 137 ? " (killed: SIGTERM did not stop it; is the server PID 1, in an exec-form ENTRYPOINT?)" : ""));
-    }
-    return took.compareTo(STOP_LIMIT) <= 0
-        ? Check.passed(name, contract)
-        : Check.failed(name, contract, "it took " + took.toMillis() + " ms");
-  }
-
-  /** Started with "--port not-a-port", the peer exits at once with code 2 and a sentence on stderr. */
-  private static Check refusesAWrongFlag(PeerImage image) {
-    String name = "refuses a wrong flag (--port not-a-port): exit code 2, a sentence on stderr";
-    String contract = "Start";
-    var docker = DockerClientFactory.instance().client();
-    String id =
-        docker.createContainerCmd(image.resolve()).withCmd("--port", "not-a-port")
-            .withLabels(DockerClientFactory.DEFAULT_LABELS).exec().getId();
-    try {
-      docker.startContainerCmd(id).exec();
-      int exitCode;
-      try {
-        exitCode = docker.waitContainerCmd(id).start().awaitStatusCode(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
-      } catch (RuntimeException stillRunning) {
-        return Check.failed(name, contract, "it was still running " + STOP_LIMIT.toSeconds() + " s later");
-      }
-      var stderr = new StringBuilder();
-      try {
-        docker.logContainerCmd(id).withStdErr(true).withStdOut(false)
-            .exec(new ResultCallback.Adapter<Frame>() {
-              @Override
-              public void onNext(Frame frame) {
-                stderr.append(new String(frame.getPayload(), StandardCharsets.UTF_8));
-              }
-            })
-            .awaitCompletion(DEADLINE.toSeconds(), TimeUnit.SECONDS);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      if (exitCode != 2 || stderr.toString().isBlank()) {
-        return Check.failed(name, contract, "it exited with code " + exitCode + " and said on stderr: "
-            + (stderr.toString().isBlank() ? "nothing" : "\n" + tail(stderr.toString())));
-      }
-      return Check.passed(name, contract);
-    } finally {
-      docker.removeContainerCmd(id).withForce(true).exec();
-    }
-  }
-
-  /** The Java peer, which every other peer's client first calls; started once, when first needed. */
+  /**
+   * The Java peer, which every other peer's client first calls; started once, when first needed.
+   */
   private synchronized PeerContainer startReference() {
     if (reference == null) {
-      reference = new PeerContainer(PeerImage.of(Peers.named(root, "java"), root), REFERENCE).onNetwork(network, REFERENCE);
+      reference =
+          new PeerContainer(PeerImage.of(Peers.named(root, "java"), root), REFERENCE)
+              .onNetwork(network, REFERENCE);
       reference.start();
     }
     return reference;
@@ -272,8 +263,11 @@ public final class PeerConformance implements AutoCloseable {
         .withDeadlineAfter(DEADLINE.toMillis() * 3, TimeUnit.MILLISECONDS);
   }
 
-  /** The messages of a failure and its causes, each cut short: Testcontainers' can hold a whole inspection dump. */
-  private static String shortMessages(Throwable failed) {
+  /**
+   * The messages of a failure and its causes, each cut short: Testcontainers' can hold a whole
+   * inspection dump.
+   */
+  static String shortMessages(Throwable failed) {
     List<String> messages = new ArrayList<>();
     for (Throwable cause = failed; cause != null && messages.size() < 4; cause = cause.getCause()) {
       String message = String.valueOf(cause.getMessage());
@@ -282,9 +276,10 @@ public final class PeerConformance implements AutoCloseable {
     return String.join("\n  caused by: ", messages);
   }
 
-  private static String tail(String log) {
+  static String tail(String log) {
     String[] lines = log.strip().split("\n");
-    String last = String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
+    String last =
+        String.join("\n", Arrays.copyOfRange(lines, Math.max(0, lines.length - 20), lines.length));
     return (last.isBlank() ? "(nothing)" : last).indent(4);
   }
 

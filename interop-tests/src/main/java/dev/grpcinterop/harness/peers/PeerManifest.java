@@ -33,10 +33,11 @@ public record PeerManifest(
   }
 
   /**
-   * A case this peer is known to fail: {@code pattern} matches "client → server :: case" names, with
-   * {@code *} for any run of characters; {@code reason} says why, with a link to the library's issue
-   * where there is one. A {@code flaky} one fails only some of the time (a race in a library), so
-   * it may pass without failing the run; any other known failure that passes fails the run.
+   * A case this peer is known to fail: {@code pattern} matches "client → server :: case" names,
+   * with {@code *} for any run of characters; {@code reason} says why, with a link to the library's
+   * issue where there is one. A {@code flaky} one fails only some of the time (a race in a
+   * library), so it may pass without failing the run; any other known failure that passes fails the
+   * run.
    */
   public record KnownFailure(String pattern, String reason, boolean flaky) {}
 
@@ -51,21 +52,31 @@ public record PeerManifest(
       read = YAML.readValue(file.toFile(), PeerManifest.class);
     } catch (IOException malformed) {
       throw new IllegalStateException(
-          file + " is not a valid peer manifest: " + malformed.getMessage()
-              + "; see docs/adding-a-peer.md for its fields.", malformed);
+          file
+              + " is not a valid peer manifest: "
+              + malformed.getMessage()
+              + "; see docs/adding-a-peer.md for its fields.",
+          malformed);
     }
     if (read == null) {
       return new PeerManifest(defaultName, defaultName, null, null, null);
     }
     if (read.name() != null && !read.name().equals(defaultName)) {
       throw new IllegalStateException(
-          file + " names the peer \"" + read.name() + "\", but its folder makes it \"" + defaultName
+          file
+              + " names the peer \""
+              + read.name()
+              + "\", but its folder makes it \""
+              + defaultName
               + "\"; rename one so that they agree.");
     }
     for (KnownFailure known : read.knownFailures()) {
       if (known.pattern() == null || known.reason() == null || known.reason().isBlank()) {
         throw new IllegalStateException(
-            file + ": every known failure needs a pattern and a reason, and " + known + " lacks one.");
+            file
+                + ": every known failure needs a pattern and a reason, and "
+                + known
+                + " lacks one.");
       }
     }
     return new PeerManifest(

@@ -51,12 +51,18 @@ public final class Peers {
       return all;
     }
     Set<String> wanted = new LinkedHashSet<>();
-    Arrays.stream(selection.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(wanted::add);
+    Arrays.stream(selection.split(","))
+        .map(String::trim)
+        .filter(s -> !s.isEmpty())
+        .forEach(wanted::add);
     List<String> known = all.stream().map(PeerManifest::name).toList();
     for (String name : wanted) {
       if (!known.contains(name)) {
         throw new IllegalArgumentException(
-            "-Dinterop.peers names \"" + name + "\", but the peers are " + known
+            "-Dinterop.peers names \""
+                + name
+                + "\", but the peers are "
+                + known
                 + " (one per docker/<name>-peer/ folder).");
       }
     }

@@ -36,7 +36,8 @@ public final class ReflectionListing {
         io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
             .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
             .serverReflectionInfo(firstOf(answer));
-    requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+    requests.onNext(
+        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
     requests.onCompleted();
     return await(answer).getListServicesResponse().getServiceList().stream()
         .map(io.grpc.reflection.v1.ServiceResponse::getName)
@@ -51,7 +52,9 @@ public final class ReflectionListing {
             .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
             .serverReflectionInfo(firstOf(answer));
     requests.onNext(
-        io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("").build());
+        io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder()
+            .setListServices("")
+            .build());
     requests.onCompleted();
     return await(answer).getListServicesResponse().getServiceList().stream()
         .map(io.grpc.reflection.v1alpha.ServiceResponse::getName)
@@ -73,7 +76,9 @@ public final class ReflectionListing {
       @Override
       public void onCompleted() {
         answer.completeExceptionally(
-            Status.INTERNAL.withDescription("reflection ended without an answer").asRuntimeException());
+            Status.INTERNAL
+                .withDescription("reflection ended without an answer")
+                .asRuntimeException());
       }
     };
   }

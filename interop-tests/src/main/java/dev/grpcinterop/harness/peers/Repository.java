@@ -17,7 +17,8 @@ public final class Repository {
       }
     }
     throw new IllegalStateException(
-        "cannot find the repository root (a folder with proto/ and docker/) from " + start
+        "cannot find the repository root (a folder with proto/ and docker/) from "
+            + start
             + "; run the suite through Maven, or set -Dinterop.root=/path/to/repository.");
   }
 }

@@ -1,9 +1,8 @@
 package dev.grpcinterop.harness.report;
 
-import dev.grpcinterop.harness.run.CaseResult;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseResult.Verdict;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,15 +14,18 @@ import java.util.Map;
 
 /**
  * The run's reports, under {@code interop-tests/target/interop-report/}: {@code index.html} (the
- * client × server matrix, each cell opening its cases, then the version-skew section),
- * {@code matrix.json} (the same, for machines), {@code logs/<peer>.log}, and a text matrix for the end
- * of the Maven output.
+ * client × server matrix, each cell opening its cases, then the version-skew section), {@code
+ * matrix.json} (the same, for machines), {@code logs/<peer>.log}, and a text matrix for the end of
+ * the Maven output.
  */
 public final class InteropReport {
   /** One client × server grid of results: the matrix, or the version-skew pairs. */
-  public record Section(String title, List<String> clients, List<String> servers, List<CaseResult> results) {
+  public record Section(
+      String title, List<String> clients, List<String> servers, List<CaseResult> results) {
     List<CaseResult> of(String client, String server) {
-      return results.stream().filter(r -> r.client().equals(client) && r.server().equals(server)).toList();
+      return results.stream()
+          .filter(r -> r.client().equals(client) && r.server().equals(server))
+          .toList();
     }
 
     List<Map<String, Object>> pairsJson() {
@@ -83,7 +85,9 @@ public final class InteropReport {
       skewJson.put("pairs", skew.pairsJson());
       root.put("skew", skewJson);
     }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("matrix.json").toFile(), root);
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(dir.resolve("matrix.json").toFile(), root);
     Files.writeString(dir.resolve("index.html"), html(logs.keySet()));
   }
 
@@ -94,15 +98,25 @@ public final class InteropReport {
     if (skew != null) {
       all.addAll(skew.results());
     }
-    out.append(String.format("%nInterop matrix: %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
-        all.size(), wallMillis / 1000.0, count(all, Verdict.PASSED), count(all, Verdict.FAILED),
-        count(all, Verdict.KNOWN_FAILURE)));
+    out.append(
+        String.format(
+            "%nInterop matrix: %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
+            all.size(),
+            wallMillis / 1000.0,
+            count(all, Verdict.PASSED),
+            count(all, Verdict.FAILED),
+            count(all, Verdict.KNOWN_FAILURE)));
     textGrid(out, matrix);
     if (skew != null && !skew.results().isEmpty()) {
-      out.append("\n").append(skew.title()).append(" (released contract: ").append(baseline).append(")\n");
+      out.append("\n")
+          .append(skew.title())
+          .append(" (released contract: ")
+          .append(baseline)
+          .append(")\n");
       textGrid(out, skew);
     }
-    out.append("(passed/cases, then failed F and known failures K; report: interop-tests/target/interop-report/index.html)\n");
+    out.append(
+        "(passed/cases, then failed F and known failures K; report: interop-tests/target/interop-report/index.html)\n");
     for (CaseResult result : all) {
       if (result.verdict() == Verdict.FAILED) {
         out.append("FAILED ").append(result.fullName()).append('\n');
@@ -112,7 +126,8 @@ public final class InteropReport {
   }
 
   private static void textGrid(StringBuilder out, Section section) {
-    int width = Math.max(18, section.servers().stream().mapToInt(String::length).max().orElse(0) + 2);
+    int width =
+        Math.max(18, section.servers().stream().mapToInt(String::length).max().orElse(0) + 2);
     out.append(String.format("%-" + width + "s", "client \\ server"));
     section.servers().forEach(server -> out.append(String.format("%-" + width + "s", server)));
     out.append('\n');
@@ -143,7 +158,8 @@ public final class InteropReport {
 
   private String html(Iterable<String> logNames) {
     StringBuilder html = new StringBuilder();
-    html.append("""
+    html.append(
+        """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>gRPC interop matrix</title>
         <style>
@@ -159,23 +175,47 @@ public final class InteropReport {
     if (skew != null) {
       all.addAll(skew.results());
     }
-    html.append("<h1>gRPC interop matrix</h1>\n<p>").append(all.size()).append(" case runs in ")
-        .append(String.format("%.1f", wallMillis / 1000.0)).append(" s: ")
-        .append(count(all, Verdict.PASSED)).append(" passed, ").append(count(all, Verdict.FAILED)).append(" failed, ")
-        .append(count(all, Verdict.KNOWN_FAILURE)).append(" known failures. Peer logs: ");
-    logNames.forEach(name -> html.append("<a href=\"logs/").append(name).append(".log\">").append(escape(name)).append("</a> "));
+    html.append("<h1>gRPC interop matrix</h1>\n<p>")
+        .append(all.size())
+        .append(" case runs in ")
+        .append(String.format("%.1f", wallMillis / 1000.0))
+        .append(" s: ")
+        .append(count(all, Verdict.PASSED))
+        .append(" passed, ")
+        .append(count(all, Verdict.FAILED))
+        .append(" failed, ")
+        .append(count(all, Verdict.KNOWN_FAILURE))
+        .append(" known failures. Peer logs: ");
+    logNames.forEach(
+        name ->
+            html.append("<a href=\"logs/")
+                .append(name)
+                .append(".log\">")
+                .append(escape(name))
+                .append("</a> "));
     html.append("</p>\n");
-    htmlSection(html, matrix, "Each peer's client against each peer's server, all built from proto/; a cell opens its cases.");
+    htmlSection(
+        html,
+        matrix,
+        "Each peer's client against each peer's server, all built from proto/; a cell opens its cases.");
     if (skew != null && !skew.results().isEmpty()) {
-      htmlSection(html, skew, "Clients built from the released contract (" + baseline
-          + ") against servers built from proto/, and the other way round: the single calls both"
-          + " versions declare.");
+      htmlSection(
+          html,
+          skew,
+          "Clients built from the released contract ("
+              + baseline
+              + ") against servers built from proto/, and the other way round: the single calls both"
+              + " versions declare.");
     }
     return html.append("</body></html>\n").toString();
   }
 
   private static void htmlSection(StringBuilder html, Section section, String what) {
-    html.append("<h2>").append(escape(section.title())).append("</h2>\n<p>").append(escape(what)).append("</p>\n");
+    html.append("<h2>")
+        .append(escape(section.title()))
+        .append("</h2>\n<p>")
+        .append(escape(what))
+        .append("</p>\n");
     html.append("<table><tr><th>client \\ server</th>");
     section.servers().forEach(server -> html.append("<th>").append(escape(server)).append("</th>"));
     html.append("</tr>\n");
@@ -187,8 +227,13 @@ public final class InteropReport {
           html.append("<td></td>");
           continue;
         }
-        html.append("<td class=\"cell ").append(worst(pair)).append("\"><a href=\"#")
-            .append(anchor(client, server)).append("\">").append(cell(pair)).append("</a></td>");
+        html.append("<td class=\"cell ")
+            .append(worst(pair))
+            .append("\"><a href=\"#")
+            .append(anchor(client, server))
+            .append("\">")
+            .append(cell(pair))
+            .append("</a></td>");
       }
       html.append("</tr>\n");
     }
@@ -199,14 +244,29 @@ public final class InteropReport {
         if (pair.isEmpty()) {
           continue;
         }
-        html.append("<h3 id=\"").append(anchor(client, server)).append("\">")
-            .append(escape(client)).append(" → ").append(escape(server)).append("</h3>\n")
-            .append("<table><tr><th>case</th><th>group</th><th>outcome</th><th>ms</th><th>detail</th></tr>\n");
+        html.append("<h3 id=\"")
+            .append(anchor(client, server))
+            .append("\">")
+            .append(escape(client))
+            .append(" → ")
+            .append(escape(server))
+            .append("</h3>\n")
+            .append(
+                "<table><tr><th>case</th><th>group</th><th>outcome</th><th>ms</th><th>detail</th></tr>\n");
         for (CaseResult result : pair) {
-          html.append("<tr class=\"").append(result.verdict().json()).append("\"><td>")
-              .append(escape(result.caseName())).append("</td><td>").append(escape(result.group()))
-              .append("</td><td>").append(result.verdict().json()).append("</td><td>").append(result.millis())
-              .append("</td><td><pre>").append(escape(result.detail())).append("</pre></td></tr>\n");
+          html.append("<tr class=\"")
+              .append(result.verdict().json())
+              .append("\"><td>")
+              .append(escape(result.caseName()))
+              .append("</td><td>")
+              .append(escape(result.group()))
+              .append("</td><td>")
+              .append(result.verdict().json())
+              .append("</td><td>")
+              .append(result.millis())
+              .append("</td><td><pre>")
+              .append(escape(result.detail()))
+              .append("</pre></td></tr>\n");
         }
         html.append("</table>\n");
       }
@@ -217,7 +277,9 @@ public final class InteropReport {
     if (count(pair, Verdict.FAILED) > 0) {
       return Verdict.FAILED.json();
     }
-    return count(pair, Verdict.KNOWN_FAILURE) > 0 ? Verdict.KNOWN_FAILURE.json() : Verdict.PASSED.json();
+    return count(pair, Verdict.KNOWN_FAILURE) > 0
+        ? Verdict.KNOWN_FAILURE.json()
+        : Verdict.PASSED.json();
   }
 
   private static long count(List<CaseResult> results, Verdict verdict) {
@@ -229,6 +291,9 @@ public final class InteropReport {
   }
 
   private static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;");
   }
 }

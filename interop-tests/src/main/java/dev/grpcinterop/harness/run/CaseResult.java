@@ -2,7 +2,13 @@ package dev.grpcinterop.harness.run;
 
 /** How one case went on one pair. */
 public record CaseResult(
-    String client, String server, String caseName, String group, Verdict verdict, long millis, String detail) {
+    String client,
+    String server,
+    String caseName,
+    String group,
+    Verdict verdict,
+    long millis,
+    String detail) {
 
   public enum Verdict {
     PASSED("passed"),

@@ -1,7 +1,6 @@
 package dev.grpcinterop.harness.run;
 
 import dev.grpcinterop.harness.cases.InteropCase;
-
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,6 +23,17 @@ public final class CaseSelection {
     return select(some, System.getProperty("interop.cases", ""), false);
   }
 
+  /** Whether -Dinterop.cases selects a case of this name (it does when it names nothing). */
+  public static boolean selectsByName(String name) {
+    List<String> globs = globs(System.getProperty("interop.cases", ""));
+    return globs.isEmpty()
+        || globs.stream().anyMatch(g -> KnownFailures.glob(g).matcher(name).matches());
+  }
+
+  private static List<String> globs(String selection) {
+    return Arrays.stream(selection.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
   static List<InteropCase> select(List<InteropCase> all, String selection, boolean strict) {
     List<String> globs =
         Arrays.stream(selection.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
@@ -35,10 +45,15 @@ public final class CaseSelection {
       Pattern pattern = patterns.get(i);
       if (all.stream().noneMatch(c -> pattern.matcher(c.name()).matches())) {
         throw new IllegalArgumentException(
-            "-Dinterop.cases names \"" + globs.get(i) + "\", which matches no case; the cases are "
-                + all.stream().map(InteropCase::name).toList() + " (\"*\" matches any run of characters).");
+            "-Dinterop.cases names \""
+                + globs.get(i)
+                + "\", which matches no case; the cases are "
+                + all.stream().map(InteropCase::name).toList()
+                + " (\"*\" matches any run of characters).");
       }
     }
-    return all.stream().filter(c -> patterns.stream().anyMatch(p -> p.matcher(c.name()).matches())).toList();
+    return all.stream()
+        .filter(c -> patterns.stream().anyMatch(p -> p.matcher(c.name()).matches()))
+        .toList();
   }
 }

@@ -1,7 +1,6 @@
 package dev.grpcinterop.harness.run;
 
 import dev.grpcinterop.harness.peers.PeerManifest;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,7 +21,12 @@ public final class KnownFailures {
     for (PeerManifest peer : peers) {
       for (PeerManifest.KnownFailure known : peer.knownFailures()) {
         entries.add(
-            new Entry(peer.name(), glob(known.pattern()), known.pattern(), known.reason(), known.flaky()));
+            new Entry(
+                peer.name(),
+                glob(known.pattern()),
+                known.pattern(),
+                known.reason(),
+                known.flaky()));
       }
     }
   }
@@ -39,6 +43,8 @@ public final class KnownFailures {
   /** "*" stands for any run of characters; everything else matches itself. */
   public static Pattern glob(String pattern) {
     return Pattern.compile(
-        Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
+        Arrays.stream(pattern.split("\\*", -1))
+            .map(Pattern::quote)
+            .collect(Collectors.joining(".*")));
   }
 }

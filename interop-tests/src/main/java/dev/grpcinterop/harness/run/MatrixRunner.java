@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /** Runs cases on pairs, concurrently, and gives each its verdict. */
 public final class MatrixRunner {
   private static final Logger log = LoggerFactory.getLogger(MatrixRunner.class);
+
   /** Cases mostly wait on the network and on paced streams, so more threads than cores pay off. */
   private static final int PARALLELISM = 8;
+
   /**
    * Every call a case makes carries a deadline, so cases end by themselves; this only bounds the
    * whole run should a library ignore its deadlines.
@@ -37,7 +39,8 @@ public final class MatrixRunner {
   }
 
   /** Every case on every pair given, and how each went, in the order given. */
-  public List<CaseResult> run(List<? extends InteropCase> cases, List<Pair> pairs) throws InterruptedException {
+  public List<CaseResult> run(List<? extends InteropCase> cases, List<Pair> pairs)
+      throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     try {
       List<Future<CaseResult>> pending = new ArrayList<>();
@@ -52,7 +55,8 @@ public final class MatrixRunner {
         try {
           results.add(result.get(Math.max(0, giveUpAt - System.nanoTime()), TimeUnit.NANOSECONDS));
         } catch (ExecutionException | TimeoutException e) {
-          throw new IllegalStateException("the matrix did not finish within " + RUN_LIMIT.toMinutes() + " min: " + e, e);
+          throw new IllegalStateException(
+              "the matrix did not finish within " + RUN_LIMIT.toMinutes() + " min: " + e, e);
         }
       }
       return results;
@@ -66,28 +70,54 @@ public final class MatrixRunner {
     Optional<String> failure = failure(pair, interopCase);
     long millis = (System.nanoTime() - start) / 1_000_000;
     Judgement judgement =
-        Verdicts.judge(failure, knownFailures.match(pair.clientPeer(), pair.serverPeer(), interopCase.name()));
+        Verdicts.judge(
+            failure, knownFailures.match(pair.clientPeer(), pair.serverPeer(), interopCase.name()));
     if (judgement.verdict() == CaseResult.Verdict.FAILED) {
-      log.warn("{} failed: {}", CaseResult.fullName(pair.clientLabel(), pair.serverLabel(), interopCase.name()),
+      log.warn(
+          "{} failed: {}",
+          CaseResult.fullName(pair.clientLabel(), pair.serverLabel(), interopCase.name()),
           judgement.detail());
     }
-    return new CaseResult(pair.clientLabel(), pair.serverLabel(), interopCase.name(), interopCase.group(),
-        judgement.verdict(), millis, judgement.detail());
+    return new CaseResult(
+        pair.clientLabel(),
+        pair.serverLabel(),
+        interopCase.name(),
+        interopCase.group(),
+        judgement.verdict(),
+        millis,
+        judgement.detail());
   }
 
-  /** What went wrong, said for the person reading the CI log; empty when the pair kept the contract. */
+  /**
+   * What went wrong, said for the person reading the CI log; empty when the pair kept the contract.
+   */
   private static Optional<String> failure(Pair pair, InteropCase interopCase) {
     try {
       Mismatch mismatch = interopCase.run(pair);
       return mismatch.isEmpty()
           ? Optional.empty()
-          : Optional.of(pair.name() + " :: " + interopCase.name() + ": what the " + pair.clientLabel()
-              + " client observed calling the " + pair.serverLabel() + " server differs"
-              + (interopCase.source().isEmpty() ? "" : " from the case at " + interopCase.source()) + ":\n"
-              + mismatch.describe());
+          : Optional.of(
+              pair.name()
+                  + " :: "
+                  + interopCase.name()
+                  + ": what the "
+                  + pair.clientLabel()
+                  + " client observed calling the "
+                  + pair.serverLabel()
+                  + " server differs"
+                  + (interopCase.source().isEmpty()
+                      ? ""
+                      : " from the case at " + interopCase.source())
+                  + ":\n"
+                  + mismatch.describe());
     } catch (StatusRuntimeException refused) {
-      return Optional.of(pair.name() + " :: " + interopCase.name() + ": the control service call failed: "
-          + refused.getStatus() + " (the peer refused or could not carry out the description; see its log)");
+      return Optional.of(
+          pair.name()
+              + " :: "
+              + interopCase.name()
+              + ": the control service call failed: "
+              + refused.getStatus()
+              + " (the peer refused or could not carry out the description; see its log)");
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       return Optional.of("interrupted");

@@ -65,7 +65,8 @@ public final class CertificateAuthority {
       var subject = new X500Name("CN=" + name);
       var builder = builder(subject, subject, keys);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      builder.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       return new CertificateAuthority(name, keys, sign(builder, keys));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("cannot make the test CA " + name, e);
@@ -97,10 +98,14 @@ public final class CertificateAuthority {
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
       builder.addExtension(
-          Extension.authorityKeyIdentifier, false,
+          Extension.authorityKeyIdentifier,
+          false,
           new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
       if (!dnsNames.isEmpty()) {
-        var names = dnsNames.stream().map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
+        var names =
+            dnsNames.stream()
+                .map(n -> new GeneralName(GeneralName.dNSName, n))
+                .toArray(GeneralName[]::new);
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
       }
       X509Certificate leaf = sign(builder, keys);
@@ -128,11 +133,14 @@ public final class CertificateAuthority {
             subject,
             keys.getPublic());
     builder.addExtension(
-        Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+        Extension.subjectKeyIdentifier,
+        false,
+        new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
     return builder;
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer)
+      throws GeneralSecurityException {
     try {
       var contentSigner = new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate());
       return new JcaX509CertificateConverter().getCertificate(builder.build(contentSigner));

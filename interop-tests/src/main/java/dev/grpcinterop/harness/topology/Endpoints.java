@@ -4,10 +4,10 @@ import dev.grpcinterop.harness.docker.PeerContainer;
 
 /**
  * The names by which one language's servers are reached on the run's network, made in this one
- * place: "&lt;peer&gt;" (plaintext on 50051, TLS on 50443), "&lt;peer&gt;-wrongname" (the same container
- * by a name its certificate lacks), "&lt;peer&gt;-mtls", "&lt;peer&gt;-keepalive", "&lt;peer&gt;-replicas" (one
- * DNS name for every replica), "&lt;peer&gt;-replica-N", and "&lt;peer&gt;-baseline" (built from the released
- * contract).
+ * place: "&lt;peer&gt;" (plaintext on 50051, TLS on 50443), "&lt;peer&gt;-wrongname" (the same
+ * container by a name its certificate lacks), "&lt;peer&gt;-mtls", "&lt;peer&gt;-keepalive",
+ * "&lt;peer&gt;-replicas" (one DNS name for every replica), "&lt;peer&gt;-replica-N", and
+ * "&lt;peer&gt;-baseline" (built from the released contract).
  */
 public record Endpoints(String peer) {
   public static final int TLS_PORT = 50443;

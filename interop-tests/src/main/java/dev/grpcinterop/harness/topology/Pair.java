@@ -32,6 +32,7 @@ public record Pair(
 
   /** Room past a call's own deadline for the client peer to report it. */
   private static final long REPORT_MILLIS = 10_000;
+
   private static final int MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
   /** "python → node". */
@@ -60,18 +61,25 @@ public record Pair(
 
   /** Has the client peer make {@code call} against another of the server's addresses. */
   public RunCallResponse call(RunCallRequest call, String target) {
-    return control(client, Durations.toMillis(call.getTimeout())).runCall(call.toBuilder().setTarget(target).build());
+    return control(client, Durations.toMillis(call.getTimeout()))
+        .runCall(call.toBuilder().setTarget(target).build());
   }
 
   /** Has the client peer make every call at once, multiplexed on one channel to the server. */
   public List<RunCallResponse> callAll(List<RunCallRequest> calls) {
-    return callAllTo(calls.stream().map(c -> c.toBuilder().setTarget(serverInstance.networkTarget()).build()).toList());
+    return callAllTo(
+        calls.stream()
+            .map(c -> c.toBuilder().setTarget(serverInstance.networkTarget()).build())
+            .toList());
   }
 
   /** Has the client peer make every call at once, each to the target it names. */
   public List<RunCallResponse> callAllTo(List<RunCallRequest> calls) {
-    long longest = calls.stream().mapToLong(c -> Durations.toMillis(c.getTimeout())).max().orElse(0);
-    return control(client, longest).runCalls(RunCallsRequest.newBuilder().addAllCalls(calls).build()).getResultsList();
+    long longest =
+        calls.stream().mapToLong(c -> Durations.toMillis(c.getTimeout())).max().orElse(0);
+    return control(client, longest)
+        .runCalls(RunCallsRequest.newBuilder().addAllCalls(calls).build())
+        .getResultsList();
   }
 
   /** What the server saw of the call that carried {@code callId}. */
@@ -81,10 +89,12 @@ public record Pair(
 
   /** What another instance of the server, such as a replica, saw of the call. */
   public GetServerCallResponse serverCall(PeerContainer instance, String callId) {
-    return control(instance, 0).getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build());
+    return control(instance, 0)
+        .getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build());
   }
 
-  private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(PeerContainer peer, long callMillis) {
+  private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(
+      PeerContainer peer, long callMillis) {
     return PeerControlServiceGrpc.newBlockingStub(peer.channel())
         .withDeadlineAfter(callMillis + REPORT_MILLIS, TimeUnit.MILLISECONDS)
         .withMaxInboundMessageSize(MAX_REPORT_BYTES)

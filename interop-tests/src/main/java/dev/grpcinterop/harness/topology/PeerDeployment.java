@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.testcontainers.containers.Network;
 
@@ -18,6 +19,7 @@ import org.testcontainers.containers.Network;
  */
 public final class PeerDeployment implements AutoCloseable {
   public static final int REPLICAS = 3;
+
   /** How often the keepalive instance permits client pings, with or without calls in flight. */
   public static final Duration KEEPALIVE_PERMIT_TIME = Duration.ofSeconds(5);
 
@@ -36,15 +38,20 @@ public final class PeerDeployment implements AutoCloseable {
   }
 
   /**
-   * Builds (or reuses) the peer's image and starts every instance; with {@code baselineProto}, the
-   * peer built from the released contract too, where its image can be (not the Java peer's, which
-   * runs the jar this build made from proto/).
+   * Builds (or reuses) the peer's image and starts the peer and the instances {@code needed}; with
+   * {@code baselineProto}, the peer built from the released contract too, where its image can be
+   * (not the Java peer's, which runs the jar this build made from proto/).
    */
   public static PeerDeployment start(
-      PeerManifest peer, Path root, Network network, RunCredentials credentials, Path baselineProto) {
+      PeerManifest peer,
+      Path root,
+      Network network,
+      RunCredentials credentials,
+      Set<Instance> needed,
+      Path baselineProto) {
     var deployment = new PeerDeployment(peer);
     try {
-      deployment.startAll(root, network, credentials, baselineProto);
+      deployment.startAll(root, network, credentials, needed, baselineProto);
     } catch (RuntimeException failed) {
       deployment.close();
       throw failed;
@@ -52,24 +59,41 @@ public final class PeerDeployment implements AutoCloseable {
     return deployment;
   }
 
-  private void startAll(Path root, Network network, RunCredentials credentials, Path baselineProto) {
+  private void startAll(
+      Path root,
+      Network network,
+      RunCredentials credentials,
+      Set<Instance> needed,
+      Path baselineProto) {
     String name = manifest.name();
     var image = PeerImage.of(manifest, root);
     var ca = credentials.ca();
     main = new PeerContainer(image).onNetwork(network, name, endpoints.wrongNameAlias());
     tls(main, ca.server(List.of(name, "localhost")), null);
     start(main);
-    var mtls = new PeerContainer(image, endpoints.mtlsAlias()).onNetwork(network, endpoints.mtlsAlias());
-    tls(mtls, ca.server(List.of(endpoints.mtlsAlias())), ca.certificate());
-    start(mtls);
-    keepalive = start(new PeerContainer(image, endpoints.keepaliveAlias())
-        .onNetwork(network, endpoints.keepaliveAlias())
-        .withEnv("KEEPALIVE_PERMIT_TIME_MS", Long.toString(KEEPALIVE_PERMIT_TIME.toMillis())));
-    for (int i = 1; i <= REPLICAS; i++) {
-      String replica = endpoints.replicaAlias(i);
-      replicas.add(start(new PeerContainer(image, replica)
-          .onNetwork(network, replica, endpoints.replicasAlias())
-          .withEnv("SERVER_ID", replica)));
+    if (needed.contains(Instance.MTLS)) {
+      var mtls =
+          new PeerContainer(image, endpoints.mtlsAlias()).onNetwork(network, endpoints.mtlsAlias());
+      tls(mtls, ca.server(List.of(endpoints.mtlsAlias())), ca.certificate());
+      start(mtls);
+    }
+    if (needed.contains(Instance.KEEPALIVE)) {
+      keepalive =
+          start(
+              new PeerContainer(image, endpoints.keepaliveAlias())
+                  .onNetwork(network, endpoints.keepaliveAlias())
+                  .withEnv(
+                      "KEEPALIVE_PERMIT_TIME_MS", Long.toString(KEEPALIVE_PERMIT_TIME.toMillis())));
+    }
+    if (needed.contains(Instance.REPLICAS)) {
+      for (int i = 1; i <= REPLICAS; i++) {
+        String replica = endpoints.replicaAlias(i);
+        replicas.add(
+            start(
+                new PeerContainer(image, replica)
+                    .onNetwork(network, replica, endpoints.replicasAlias())
+                    .withEnv("SERVER_ID", replica)));
+      }
     }
     if (baselineProto == null || !manifest.buildInputs().isEmpty()) {
       return;
@@ -80,11 +104,16 @@ public final class PeerDeployment implements AutoCloseable {
       baseline = main;
       return;
     }
-    baseline = start(new PeerContainer(old, name + "@baseline").onNetwork(network, endpoints.baselineAlias()));
+    baseline =
+        start(
+            new PeerContainer(old, name + "@baseline")
+                .onNetwork(network, endpoints.baselineAlias()));
   }
 
-  private static void tls(PeerContainer container, CertificateAuthority.Issued certificate, byte[] clientCa) {
-    container.withTls(Endpoints.TLS_PORT, certificate.certificate(), certificate.privateKey(), clientCa);
+  private static void tls(
+      PeerContainer container, CertificateAuthority.Issued certificate, byte[] clientCa) {
+    container.withTls(
+        Endpoints.TLS_PORT, certificate.certificate(), certificate.privateKey(), clientCa);
   }
 
   private PeerContainer start(PeerContainer container) {
@@ -108,6 +137,12 @@ public final class PeerDeployment implements AutoCloseable {
 
   /** The instance permitting keepalive pings every {@link #KEEPALIVE_PERMIT_TIME}. */
   public PeerContainer keepalive() {
+    if (keepalive == null) {
+      throw new IllegalStateException(
+          "no keepalive instance of "
+              + peer()
+              + " was started: a case using it must say so in needs()");
+    }
     return keepalive;
   }
 
@@ -117,8 +152,8 @@ public final class PeerDeployment implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} while no other case uses the replicas: cases that stop or restart one must not
-   * meet one that counts them.
+   * Runs {@code work} while no other case uses the replicas: cases that stop or restart one must
+   * not meet one that counts them.
    */
   public <T> T withReplicas(ReplicaWork<T> work) throws Exception {
     replicaLock.lock();

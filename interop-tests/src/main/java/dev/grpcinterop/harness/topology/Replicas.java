@@ -1,7 +1,6 @@
 package dev.grpcinterop.harness.topology;
 
 import dev.grpcinterop.harness.docker.PeerContainer;
-
 import java.time.Duration;
 import org.testcontainers.DockerClientFactory;
 
@@ -14,7 +13,11 @@ public final class Replicas {
 
   /** SIGTERM, so that the server shuts down gracefully and says GOAWAY to its clients. */
   public static void stop(PeerContainer replica) {
-    DockerClientFactory.instance().client().stopContainerCmd(replica.getContainerId()).withTimeout(STOP_SECONDS).exec();
+    DockerClientFactory.instance()
+        .client()
+        .stopContainerCmd(replica.getContainerId())
+        .withTimeout(STOP_SECONDS)
+        .exec();
   }
 
   /** Starts the container again and waits until it runs; clients find it by name again. */
@@ -29,6 +32,7 @@ public final class Replicas {
       }
       Thread.sleep(200);
     }
-    throw new IllegalStateException(replica.label() + " did not run again within " + READY_WITHIN.toSeconds() + " s");
+    throw new IllegalStateException(
+        replica.label() + " did not run again within " + READY_WITHIN.toSeconds() + " s");
   }
 }

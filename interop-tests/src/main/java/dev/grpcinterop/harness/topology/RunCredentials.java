@@ -20,7 +20,9 @@ public final class RunCredentials {
 
   /** TLS trusting this run's CA, without a client certificate. */
   public ChannelConfig tls() {
-    return ChannelConfig.newBuilder().setTls(Tls.newBuilder().setCaCert(ByteString.copyFrom(ca.certificate()))).build();
+    return ChannelConfig.newBuilder()
+        .setTls(Tls.newBuilder().setCaCert(ByteString.copyFrom(ca.certificate())))
+        .build();
   }
 
   /** TLS with a client certificate this run's CA issued. */
@@ -35,10 +37,11 @@ public final class RunCredentials {
 
   private ChannelConfig withClient(CertificateAuthority.Issued client) {
     return ChannelConfig.newBuilder()
-        .setTls(Tls.newBuilder()
-            .setCaCert(ByteString.copyFrom(ca.certificate()))
-            .setClientCert(ByteString.copyFrom(client.certificate()))
-            .setClientKey(ByteString.copyFrom(client.privateKey())))
+        .setTls(
+            Tls.newBuilder()
+                .setCaCert(ByteString.copyFrom(ca.certificate()))
+                .setClientCert(ByteString.copyFrom(client.certificate()))
+                .setClientKey(ByteString.copyFrom(client.privateKey())))
         .build();
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.containers.Network;
 
@@ -34,18 +35,28 @@ public final class Topology implements AutoCloseable {
   }
 
   /**
-   * Starts every peer's deployment, with {@code baselineProto} also each peer built from the
-   * released contract, whose clients read and call in {@code released}'s terms.
+   * Starts every peer, with the instances {@code needed}; with {@code baselineProto} also each peer
+   * built from the released contract, whose clients read and call in {@code released}'s terms.
    */
   public static Topology start(
-      Path root, List<PeerManifest> peers, Contract current, Path baselineProto, Contract released) {
+      Path root,
+      List<PeerManifest> peers,
+      Set<Instance> needed,
+      Contract current,
+      Path baselineProto,
+      Contract released) {
     var topology = new Topology(current, released);
     try {
       for (PeerManifest peer : peers) {
-        var deployment = PeerDeployment.start(peer, root, topology.network, topology.credentials, baselineProto);
+        var deployment =
+            PeerDeployment.start(
+                peer, root, topology.network, topology.credentials, needed, baselineProto);
         topology.deployments.put(peer.name(), deployment);
         loadContract(deployment.main(), current);
-        deployment.baseline().filter(b -> b != deployment.main()).ifPresent(b -> loadContract(b, released));
+        deployment
+            .baseline()
+            .filter(b -> b != deployment.main())
+            .ifPresent(b -> loadContract(b, released));
       }
     } catch (RuntimeException failed) {
       topology.close();
@@ -57,7 +68,15 @@ public final class Topology implements AutoCloseable {
   private static void loadContract(PeerContainer client, Contract contract) {
     PeerControlServiceGrpc.newBlockingStub(client.channel())
         .withDeadlineAfter(LOAD_CONTRACT_MILLIS, TimeUnit.MILLISECONDS)
-        .loadContract(LoadContractRequest.newBuilder().setFileDescriptorSet(contract.descriptorSet()).build());
+        .loadContract(
+            LoadContractRequest.newBuilder()
+                .setFileDescriptorSet(contract.descriptorSet())
+                .build());
+  }
+
+  /** Each language's client, built from proto/. */
+  public List<PeerContainer> clients() {
+    return deployments.values().stream().map(PeerDeployment::main).toList();
   }
 
   public RunCredentials credentials() {
@@ -69,7 +88,15 @@ public final class Topology implements AutoCloseable {
     List<Pair> pairs = new ArrayList<>();
     for (PeerDeployment client : deployments.values()) {
       for (PeerDeployment server : deployments.values()) {
-        pairs.add(new Pair(client.main(), client.peer(), current, server, server.main(), server.peer(), credentials));
+        pairs.add(
+            new Pair(
+                client.main(),
+                client.peer(),
+                current,
+                server,
+                server.main(),
+                server.peer(),
+                credentials));
       }
     }
     return pairs;
@@ -82,16 +109,38 @@ public final class Topology implements AutoCloseable {
   public List<Pair> skewPairs() {
     List<Pair> pairs = new ArrayList<>();
     for (PeerDeployment client : deployments.values()) {
-      client.baseline().ifPresent(old -> {
-        for (PeerDeployment server : deployments.values()) {
-          pairs.add(new Pair(old, baselineLabel(client), released, server, server.main(), server.peer(), credentials));
-        }
-      });
+      client
+          .baseline()
+          .ifPresent(
+              old -> {
+                for (PeerDeployment server : deployments.values()) {
+                  pairs.add(
+                      new Pair(
+                          old,
+                          baselineLabel(client),
+                          released,
+                          server,
+                          server.main(),
+                          server.peer(),
+                          credentials));
+                }
+              });
     }
     for (PeerDeployment client : deployments.values()) {
       for (PeerDeployment server : deployments.values()) {
-        server.baseline().ifPresent(old ->
-            pairs.add(new Pair(client.main(), client.peer(), current, server, old, baselineLabel(server), credentials)));
+        server
+            .baseline()
+            .ifPresent(
+                old ->
+                    pairs.add(
+                        new Pair(
+                            client.main(),
+                            client.peer(),
+                            current,
+                            server,
+                            old,
+                            baselineLabel(server),
+                            credentials)));
       }
     }
     return pairs;
@@ -107,7 +156,9 @@ public final class Topology implements AutoCloseable {
     Map<String, String> logs = new LinkedHashMap<>();
     for (PeerDeployment deployment : deployments.values()) {
       for (PeerContainer container : deployment.containers()) {
-        logs.put(container.label().replace('@', '-'), container.isRunning() ? container.getLogs() : "(not running)");
+        logs.put(
+            container.label().replace('@', '-'),
+            container.isRunning() ? container.getLogs() : "(not running)");
       }
     }
     return logs;

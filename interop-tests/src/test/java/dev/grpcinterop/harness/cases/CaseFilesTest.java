@@ -18,7 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CaseFilesTest {
-  private static final String UNARY = """
+  private static final String UNARY =
+      """
       group: Calls
       cases:
         - name: unary
@@ -38,8 +39,15 @@ class CaseFilesTest {
   void theCalculatorsCaseFilesLoad() {
     List<DataCase> cases = CaseCatalog.dataCases(Repository.root(), Contracts.current());
     assertThat(cases).hasSizeGreaterThanOrEqualTo(48);
-    assertThat(cases).extracting(DataCase::name).doesNotHaveDuplicates()
-        .contains("empty_unary", "large_unary", "rich_error_details", "special_status_message", "unknown_field_ignored");
+    assertThat(cases)
+        .extracting(DataCase::name)
+        .doesNotHaveDuplicates()
+        .contains(
+            "empty_unary",
+            "large_unary",
+            "rich_error_details",
+            "special_status_message",
+            "unknown_field_ignored");
     assertThat(cases.get(0).source()).startsWith(CaseCatalog.CASE_FILES + "/calls.yaml:");
   }
 
@@ -49,17 +57,22 @@ class CaseFilesTest {
     assertThat(unary.source()).isEqualTo("cases/test.yaml:3");
     assertThat(unary.group()).isEqualTo("Calls");
     assertThat(unary.call().getMethod()).isEqualTo("calculator.v1.CalculatorService/Calculate");
-    assertThat(unary.call().getRequests(0).getTypeUrl()).isEqualTo("type.googleapis.com/calculator.v1.CalculateRequest");
+    assertThat(unary.call().getRequests(0).getTypeUrl())
+        .isEqualTo("type.googleapis.com/calculator.v1.CalculateRequest");
     assertThat(Durations.toMillis(unary.call().getTimeout())).isEqualTo(10_000);
   }
 
   @Test
   void negativeZeroSurvivesTheJsonMapping() {
-    DataCase negativeZero = CaseCatalog.dataCases(Repository.root(), Contracts.current()).stream()
-        .filter(c -> c.name().equals("negative_zero")).findFirst().orElseThrow();
+    DataCase negativeZero =
+        CaseCatalog.dataCases(Repository.root(), Contracts.current()).stream()
+            .filter(c -> c.name().equals("negative_zero"))
+            .findFirst()
+            .orElseThrow();
     Number expected = Number.newBuilder().setReal(-0.0).build();
     Observation positiveZero = observed(Number.newBuilder().setReal(0.0).build());
-    assertThat(ExpectationCheck.check(negativeZero.expect(), observed(expected)).isEmpty()).isTrue();
+    assertThat(ExpectationCheck.check(negativeZero.expect(), observed(expected)).isEmpty())
+        .isTrue();
     assertThat(ExpectationCheck.check(negativeZero.expect(), positiveZero).describe())
         .isEqualTo("responses[0].result.real: expected -0.0, got 0.0");
   }
@@ -68,13 +81,18 @@ class CaseFilesTest {
   @Test
   void anEditedExpectationFailsNamingTheField() {
     DataCase edited = parse(UNARY.replace("{integer: 42}", "{integer: 43}")).get(0);
-    Mismatch mismatch = ExpectationCheck.check(edited.expect(), observed(Number.newBuilder().setInteger(42).build()));
+    Mismatch mismatch =
+        ExpectationCheck.check(
+            edited.expect(), observed(Number.newBuilder().setInteger(42).build()));
     assertThat(mismatch.describe()).isEqualTo("responses[0].result.integer: expected 43, got 42");
     assertThat(edited.source()).isEqualTo("cases/test.yaml:3");
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
       unknown key in a case         | pingpong: true                        | cases/test.yaml:3 (case unary): unknown key "pingpong" in a case
       unknown method                | method: calculator.v1.CalculatorService/Nope | the method "calculator.v1.CalculatorService/Nope" is not in proto/
       unknown field in a request    | requests: [{operand: 1}]              | requests[0] is not a calculator.v1.CalculateRequest in the protobuf JSON mapping
@@ -86,7 +104,8 @@ class CaseFilesTest {
       bad base64 metadata           | 'metadata: {x-trace-bin: "*"}'        | a -bin key's value is base64
       """)
   void aMalformedCaseFailsAtLoadNamingFileLineAndProblem(String what, String line, String message) {
-    String text = """
+    String text =
+        """
         group: Calls
         cases:
           - name: unary
@@ -95,9 +114,12 @@ class CaseFilesTest {
             expect: {status: OK}
         """;
     String key = line.substring(0, line.indexOf(':'));
-    String edited = text.lines().anyMatch(l -> l.strip().startsWith(key + ":"))
-        ? text.lines().map(l -> l.strip().startsWith(key + ":") ? "    " + line : l).reduce("", (a, b) -> a + b + "\n")
-        : text + "    " + line + "\n";
+    String edited =
+        text.lines().anyMatch(l -> l.strip().startsWith(key + ":"))
+            ? text.lines()
+                .map(l -> l.strip().startsWith(key + ":") ? "    " + line : l)
+                .reduce("", (a, b) -> a + b + "\n")
+            : text + "    " + line + "\n";
     assertThatThrownBy(() -> parse(edited))
         .isInstanceOf(CaseFileException.class)
         .hasMessageStartingWith("cases/test.yaml:3 (case unary): ")
@@ -110,25 +132,32 @@ class CaseFilesTest {
         .isInstanceOf(CaseFileException.class)
         .hasMessageStartingWith("cases/test.yaml:")
         .hasMessageContaining("not valid YAML")
-        .message().doesNotContain("\n");
+        .message()
+        .doesNotContain("\n");
   }
 
   @Test
   void aDuplicateNameIsRefused() {
-    assertThatThrownBy(() -> CaseFiles.load(
-            java.nio.file.Files.writeString(
-                java.nio.file.Files.createDirectories(java.nio.file.Files.createTempDirectory("cases")).resolve("a.yaml"),
-                UNARY + UNARY.substring(UNARY.indexOf("  - name"))).getParent(),
-            Contracts.current()))
+    assertThatThrownBy(
+            () ->
+                CaseFiles.load(
+                    java.nio.file.Files.writeString(
+                            java.nio.file.Files.createDirectories(
+                                    java.nio.file.Files.createTempDirectory("cases"))
+                                .resolve("a.yaml"),
+                            UNARY + UNARY.substring(UNARY.indexOf("  - name")))
+                        .getParent(),
+                    Contracts.current()))
         .isInstanceOf(CaseFileException.class)
         .hasMessageContaining("a case named unary is already at");
   }
 
   private static Observation observed(Number result) {
-    var reported = RunCallResponse.newBuilder()
-        .addResponses(Any.pack(CalculateResponse.newBuilder().setResult(result).build()))
-        .setStatus(CallStatus.newBuilder().setCode(0))
-        .build();
+    var reported =
+        RunCallResponse.newBuilder()
+            .addResponses(Any.pack(CalculateResponse.newBuilder().setResult(result).build()))
+            .setStatus(CallStatus.newBuilder().setCode(0))
+            .build();
     return Observation.of(reported, Contracts.current(), Optional.empty());
   }
 }

@@ -11,7 +11,9 @@ class ContractTest {
   @Test
   void theCurrentContractIsReadFromItsDescriptors() {
     assertThat(Contracts.current().methods())
-        .contains("calculator.v1.CalculatorService/Calculate", "interop.v1.PeerControlService/EchoStatus",
+        .contains(
+            "calculator.v1.CalculatorService/Calculate",
+            "interop.v1.PeerControlService/EchoStatus",
             "interop.v1.PeerControlService/LoadContract");
     assertThat(Contracts.current().message("google.rpc.BadRequest")).isPresent();
   }
@@ -19,18 +21,25 @@ class ContractTest {
   @Test
   void theBaselineCarriesTheCurrentControlContract() {
     assertThat(Contracts.baseline().methods())
-        .contains("calculator.v1.CalculatorService/Factorize", "interop.v1.PeerControlService/RunCall");
+        .contains(
+            "calculator.v1.CalculatorService/Factorize", "interop.v1.PeerControlService/RunCall");
   }
 
   @Test
   void aSetMissingAnImportSaysWhichFileImportsWhat() {
-    var set = FileDescriptorSet.newBuilder()
-        .addFile(FileDescriptorProto.newBuilder().setName("a/v1/a.proto").setPackage("a.v1").addDependency("a/v1/b.proto"))
-        .build();
+    var set =
+        FileDescriptorSet.newBuilder()
+            .addFile(
+                FileDescriptorProto.newBuilder()
+                    .setName("a/v1/a.proto")
+                    .setPackage("a.v1")
+                    .addDependency("a/v1/b.proto"))
+            .build();
     assertThatThrownBy(() -> Contract.fromDescriptorSet("test set", set.toByteArray()))
         .isInstanceOf(ContractException.class)
-        .hasMessage("test set: a/v1/a.proto imports a/v1/b.proto, which the descriptor set does not carry;"
-            + " compile it with protoc --include_imports.");
+        .hasMessage(
+            "test set: a/v1/a.proto imports a/v1/b.proto, which the descriptor set does not carry;"
+                + " compile it with protoc --include_imports.");
   }
 
   @Test

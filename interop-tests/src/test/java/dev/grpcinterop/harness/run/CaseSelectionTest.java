@@ -10,7 +10,11 @@ import org.junit.jupiter.api.Test;
 
 class CaseSelectionTest {
   private static final List<InteropCase> CATALOG =
-      List.of(named("tls_unary"), named("tls_streaming"), named("keepalive_too_many_pings"), named("empty_unary"));
+      List.of(
+          named("tls_unary"),
+          named("tls_streaming"),
+          named("keepalive_too_many_pings"),
+          named("empty_unary"));
 
   private static InteropCase named(String name) {
     return InteropCase.of(name, "group", pair -> Mismatch.NONE);

@@ -7,6 +7,7 @@ import static dev.grpcinterop.harness.cases.procedures.Calls.timeout;
 import dev.grpcinterop.harness.cases.InteropCase;
 import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.docker.PeerContainer;
+import dev.grpcinterop.harness.topology.Instance;
 import dev.grpcinterop.harness.topology.Pair;
 import dev.grpcinterop.harness.topology.Replicas;
 import dev.grpcinterop.interop.v1.ChannelConfig;
@@ -25,16 +26,23 @@ import java.util.TreeSet;
  * and a restarted server is reconnected to.
  */
 public final class BalancingCases {
-  private static final ChannelConfig ROUND_ROBIN = ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build();
+  private static final Set<Instance> REPLICAS = Set.of(Instance.REPLICAS);
+  private static final ChannelConfig ROUND_ROBIN =
+      ChannelConfig.newBuilder().setLoadBalancingPolicy("round_robin").build();
+
   /**
    * A replica that just restarted may have a new address, which a client learns when it re-resolves
    * the name (grpc-java waits at least 30 s between resolutions), and a client in reconnect backoff
    * waits before it retries (1 s, growing 1.6 times, with jitter: about 10 s by the sixth try): so
-   * batches go on until every live replica served, for up to 75 s. 40 s was once too short for
-   * java → java, with replica-1 restarted by four clients' replica_stopped.
+   * batches go on until every live replica served, for up to 75 s. 40 s was once too short for java
+   * → java, with replica-1 restarted by four clients' replica_stopped.
    */
   private static final Duration EVERY_REPLICA_WITHIN = Duration.ofSeconds(75);
-  /** gRPC's reconnect backoff starts at 1 s and grows 1.6 times, with jitter: 20 s covers a few tries. */
+
+  /**
+   * gRPC's reconnect backoff starts at 1 s and grows 1.6 times, with jitter: 20 s covers a few
+   * tries.
+   */
   private static final Duration RECONNECTED_WITHIN = Duration.ofSeconds(20);
 
   private BalancingCases() {}
@@ -42,11 +50,19 @@ public final class BalancingCases {
   public static List<InteropCase> all() {
     String group = TlsCases.GROUP;
     return List.of(
-        InteropCase.of("round_robin_over_replicas", group,
-            pair -> pair.server().withReplicas(replicas -> servedBy(pair, replicas.size(), ROUND_ROBIN, true).mismatch())),
-        InteropCase.of("replica_stopped", group, BalancingCases::replicaStopped),
-        InteropCase.of("health_aware_balancing", group, BalancingCases::healthAwareBalancing),
-        InteropCase.of("reconnection_after_server_restart", group, BalancingCases::reconnection));
+        InteropCase.of(
+            "round_robin_over_replicas",
+            group,
+            REPLICAS,
+            pair ->
+                pair.server()
+                    .withReplicas(
+                        replicas -> servedBy(pair, replicas.size(), ROUND_ROBIN, true).mismatch())),
+        InteropCase.of("replica_stopped", group, REPLICAS, BalancingCases::replicaStopped),
+        InteropCase.of(
+            "health_aware_balancing", group, REPLICAS, BalancingCases::healthAwareBalancing),
+        InteropCase.of(
+            "reconnection_after_server_restart", group, REPLICAS, BalancingCases::reconnection));
   }
 
   /** The replicas that served, and what went wrong on the way. */
@@ -54,12 +70,13 @@ public final class BalancingCases {
 
   /**
    * Batches of 30 calls over {@code channel} until {@code live} replicas served or time is up. With
-   * {@code everyCallSucceeds}, a failed call is a mismatch: no call is in flight on a replica when it
-   * stops, so the bound on failed calls is zero. Without, failed calls are only left out of the
+   * {@code everyCallSucceeds}, a failed call is a mismatch: no call is in flight on a replica when
+   * it stops, so the bound on failed calls is zero. Without, failed calls are only left out of the
    * count (health-aware balancing asserts where calls go, not that none fails while health streams
    * settle).
    */
-  private static Served servedBy(Pair pair, int live, ChannelConfig channel, boolean everyCallSucceeds)
+  private static Served servedBy(
+      Pair pair, int live, ChannelConfig channel, boolean everyCallSucceeds)
       throws InterruptedException {
     String target = pair.endpoints().replicas();
     RunCallRequest call = add(1, 1).setChannel(channel).setTarget(target).build();
@@ -75,86 +92,132 @@ public final class BalancingCases {
     do {
       for (RunCallResponse result : pair.callAllTo(batch)) {
         if (everyCallSucceeds && result.getStatus().getCode() != 0) {
-          return new Served(servedBy, Mismatch.of("a load-balanced call to " + target, "OK", result.getStatus().toString().strip()));
+          return new Served(
+              servedBy,
+              Mismatch.of(
+                  "a load-balanced call to " + target,
+                  "OK",
+                  result.getStatus().toString().strip()));
         }
-        result.getHeadersList().stream().filter(h -> h.getKey().equals("x-interop-server-id")).forEach(h -> servedBy.add(h.getText()));
+        result.getHeadersList().stream()
+            .filter(h -> h.getKey().equals("x-interop-server-id"))
+            .forEach(h -> servedBy.add(h.getText()));
       }
     } while (servedBy.size() < live && System.nanoTime() < giveUpAt);
-    Mismatch mismatch = servedBy.size() == live
-        ? Mismatch.NONE
-        : Mismatch.of("replicas that served batches of 30 round_robin calls to " + target + " (x-interop-server-id) within "
-            + EVERY_REPLICA_WITHIN.toSeconds() + " s", live + " replicas", servedBy.toString());
+    Mismatch mismatch =
+        servedBy.size() == live
+            ? Mismatch.NONE
+            : Mismatch.of(
+                "replicas that served batches of 30 round_robin calls to "
+                    + target
+                    + " (x-interop-server-id) within "
+                    + EVERY_REPLICA_WITHIN.toSeconds()
+                    + " s",
+                live + " replicas",
+                servedBy.toString());
     return new Served(servedBy, mismatch);
   }
 
   /** A replica stops gracefully: the calls after it go to the others, none fails. */
   private static Mismatch replicaStopped(Pair pair) throws Exception {
-    return pair.server().withReplicas(replicas -> {
-      PeerContainer stopped = replicas.get(0);
-      Replicas.stop(stopped);
-      try {
-        Served served = servedBy(pair, replicas.size() - 1, ROUND_ROBIN, true);
-        return served.mismatch().and(stillServing(stopped, served)).in("after " + stopped.label() + " stopped");
-      } finally {
-        Replicas.start(stopped);
-        awaitServing(pair, stopped);
-      }
-    });
+    return pair.server()
+        .withReplicas(
+            replicas -> {
+              PeerContainer stopped = replicas.get(0);
+              Replicas.stop(stopped);
+              try {
+                Served served = servedBy(pair, replicas.size() - 1, ROUND_ROBIN, true);
+                return served
+                    .mismatch()
+                    .and(stillServing(stopped, served))
+                    .in("after " + stopped.label() + " stopped");
+              } finally {
+                Replicas.start(stopped);
+                awaitServing(pair, stopped);
+              }
+            });
   }
 
-  /** With client-side health checking, a replica whose health turns NOT_SERVING gets no new calls. */
+  /**
+   * With client-side health checking, a replica whose health turns NOT_SERVING gets no new calls.
+   */
   private static Mismatch healthAwareBalancing(Pair pair) throws Exception {
-    return pair.server().withReplicas(replicas -> {
-      PeerContainer sick = replicas.get(1);
-      ChannelConfig healthAware = ROUND_ROBIN.toBuilder().setHealthCheck(true).build();
-      Mismatch set = setServing(pair, sick, false);
-      if (!set.isEmpty()) {
-        return set;
-      }
-      try {
-        // The health watch tells the client at once; give its balancer a moment to act on it.
-        Thread.sleep(500);
-        Served served = servedBy(pair, replicas.size() - 1, healthAware, false);
-        return served.mismatch().and(stillServing(sick, served)).in("while " + sick.label() + " reports NOT_SERVING");
-      } finally {
-        setServing(pair, sick, true);
-      }
-    });
+    return pair.server()
+        .withReplicas(
+            replicas -> {
+              PeerContainer sick = replicas.get(1);
+              ChannelConfig healthAware = ROUND_ROBIN.toBuilder().setHealthCheck(true).build();
+              Mismatch set = setServing(pair, sick, false);
+              if (!set.isEmpty()) {
+                return set;
+              }
+              try {
+                // The health watch tells the client at once; give its balancer a moment to act on
+                // it.
+                Thread.sleep(500);
+                Served served = servedBy(pair, replicas.size() - 1, healthAware, false);
+                return served
+                    .mismatch()
+                    .and(stillServing(sick, served))
+                    .in("while " + sick.label() + " reports NOT_SERVING");
+              } finally {
+                setServing(pair, sick, true);
+              }
+            });
   }
 
   private static Mismatch stillServing(PeerContainer excluded, Served served) {
     return served.replicas().contains(excluded.label())
-        ? Mismatch.of("replicas that served", "none of them " + excluded.label(), served.replicas().toString())
+        ? Mismatch.of(
+            "replicas that served",
+            "none of them " + excluded.label(),
+            served.replicas().toString())
         : Mismatch.NONE;
   }
 
-  /** The server restarts: the client's next calls succeed once it has reconnected, within its backoff. */
+  /**
+   * The server restarts: the client's next calls succeed once it has reconnected, within its
+   * backoff.
+   */
   private static Mismatch reconnection(Pair pair) throws Exception {
-    return pair.server().withReplicas(replicas -> {
-      PeerContainer server = replicas.get(replicas.size() - 1);
-      String target = replicaTarget(server);
-      RunCallRequest call = timeout(add(2, 2), Duration.ofSeconds(2));
-      RunCallResponse before = pair.call(call, target);
-      if (before.getStatus().getCode() != 0) {
-        return Mismatch.of("a call to " + target + " before the restart", "OK", before.getStatus().toString().strip());
-      }
-      Replicas.stop(server);
-      Replicas.start(server);
-      long giveUpAt = System.nanoTime() + RECONNECTED_WITHIN.toNanos();
-      RunCallResponse last;
-      do {
-        last = pair.call(call, target);
-        if (last.getStatus().getCode() == 0) {
-          return Mismatch.NONE;
-        }
-        Thread.sleep(250);
-      } while (System.nanoTime() < giveUpAt);
-      return Mismatch.of("a call to " + target + " within " + RECONNECTED_WITHIN.toSeconds() + " s of the server's restart",
-          "OK", "the last status was " + last.getStatus().toString().strip());
-    });
+    return pair.server()
+        .withReplicas(
+            replicas -> {
+              PeerContainer server = replicas.get(replicas.size() - 1);
+              String target = replicaTarget(server);
+              RunCallRequest call = timeout(add(2, 2), Duration.ofSeconds(2));
+              RunCallResponse before = pair.call(call, target);
+              if (before.getStatus().getCode() != 0) {
+                return Mismatch.of(
+                    "a call to " + target + " before the restart",
+                    "OK",
+                    before.getStatus().toString().strip());
+              }
+              Replicas.stop(server);
+              Replicas.start(server);
+              long giveUpAt = System.nanoTime() + RECONNECTED_WITHIN.toNanos();
+              RunCallResponse last;
+              do {
+                last = pair.call(call, target);
+                if (last.getStatus().getCode() == 0) {
+                  return Mismatch.NONE;
+                }
+                Thread.sleep(250);
+              } while (System.nanoTime() < giveUpAt);
+              return Mismatch.of(
+                  "a call to "
+                      + target
+                      + " within "
+                      + RECONNECTED_WITHIN.toSeconds()
+                      + " s of the server's restart",
+                  "OK",
+                  "the last status was " + last.getStatus().toString().strip());
+            });
   }
 
-  /** Waits until a restarted replica answers again, so that the next case finds every replica up. */
+  /**
+   * Waits until a restarted replica answers again, so that the next case finds every replica up.
+   */
   private static void awaitServing(Pair pair, PeerContainer replica) throws InterruptedException {
     RunCallRequest call = timeout(add(0, 0), Duration.ofSeconds(2));
     long giveUpAt = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -166,17 +229,27 @@ public final class BalancingCases {
       }
       Thread.sleep(250);
     } while (System.nanoTime() < giveUpAt);
-    throw new IllegalStateException(replica.label() + " did not serve again within 60 s of its restart: " + last.getStatus());
+    throw new IllegalStateException(
+        replica.label() + " did not serve again within 60 s of its restart: " + last.getStatus());
   }
 
-  /** Through the client peer, over the run's network: replicas are restarted, so host ports move. */
+  /**
+   * Through the client peer, over the run's network: replicas are restarted, so host ports move.
+   */
   private static Mismatch setServing(Pair pair, PeerContainer replica, boolean serving) {
-    RunCallResponse set = pair.call(
-        call("interop.v1.PeerControlService/SetServing", SetServingRequest.newBuilder().setServing(serving).build()).build(),
-        replicaTarget(replica));
+    RunCallResponse set =
+        pair.call(
+            call(
+                    "interop.v1.PeerControlService/SetServing",
+                    SetServingRequest.newBuilder().setServing(serving).build())
+                .build(),
+            replicaTarget(replica));
     return set.getStatus().getCode() == 0
         ? Mismatch.NONE
-        : Mismatch.of("SetServing(" + serving + ") on " + replica.label(), "OK", set.getStatus().toString().strip());
+        : Mismatch.of(
+            "SetServing(" + serving + ") on " + replica.label(),
+            "OK",
+            set.getStatus().toString().strip());
   }
 
   private static String replicaTarget(PeerContainer replica) {

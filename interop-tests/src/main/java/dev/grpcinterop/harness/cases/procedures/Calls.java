@@ -35,7 +35,10 @@ final class Calls {
   private Calls() {}
 
   static RunCallRequest.Builder call(String method, Message... requests) {
-    var call = RunCallRequest.newBuilder().setMethod(method).setTimeout(Durations.fromNanos(TIMEOUT.toNanos()));
+    var call =
+        RunCallRequest.newBuilder()
+            .setMethod(method)
+            .setTimeout(Durations.fromNanos(TIMEOUT.toNanos()));
     for (Message request : requests) {
       call.addRequests(Any.pack(request));
     }
@@ -43,8 +46,13 @@ final class Calls {
   }
 
   static RunCallRequest.Builder calculate(Operation operation, long left, long right) {
-    return call(CALCULATE,
-        CalculateRequest.newBuilder().setOperation(operation).setLeft(integer(left)).setRight(integer(right)).build());
+    return call(
+        CALCULATE,
+        CalculateRequest.newBuilder()
+            .setOperation(operation)
+            .setLeft(integer(left))
+            .setRight(integer(right))
+            .build());
   }
 
   static RunCallRequest.Builder add(long left, long right) {
@@ -52,8 +60,12 @@ final class Calls {
   }
 
   static RunCallRequest.Builder factorize(long number, Duration interval) {
-    return call(FACTORIZE,
-        FactorizeRequest.newBuilder().setNumber(number).setInterval(Durations.fromNanos(interval.toNanos())).build());
+    return call(
+        FACTORIZE,
+        FactorizeRequest.newBuilder()
+            .setNumber(number)
+            .setInterval(Durations.fromNanos(interval.toNanos()))
+            .build());
   }
 
   static RunCallRequest.Builder runningAverage(double... values) {
@@ -85,7 +97,8 @@ final class Calls {
     return ExpectationCheck.check(expected, observe(pair, call, target, Optional.empty()));
   }
 
-  static Observation observe(Pair pair, RunCallRequest call, String target, Optional<Descriptor> rawResponseType) {
+  static Observation observe(
+      Pair pair, RunCallRequest call, String target, Optional<Descriptor> rawResponseType) {
     RunCallResponse reported = pair.call(call, target);
     return Observation.of(reported, pair.clientContract(), rawResponseType);
   }

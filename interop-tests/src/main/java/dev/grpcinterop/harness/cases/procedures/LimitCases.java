@@ -44,10 +44,17 @@ public final class LimitCases {
         InteropCase.of("multiplexing", LIMITS, LimitCases::multiplexing));
   }
 
-  /** Bytes that are not a CalculateRequest are refused with INTERNAL, as gRPC libraries answer a message they cannot parse. */
+  /**
+   * Bytes that are not a CalculateRequest are refused with INTERNAL, as gRPC libraries answer a
+   * message they cannot parse.
+   */
   private static Mismatch malformedRequest(Pair pair) {
     RunCallRequest malformed = raw(Calls.CALCULATE, new byte[] {(byte) 0xff, 0x01}, 1);
-    return refusedThenServing(pair, malformed, Status.Code.INTERNAL, "a request that is not a CalculateRequest (bytes ff 01)");
+    return refusedThenServing(
+        pair,
+        malformed,
+        Status.Code.INTERNAL,
+        "a request that is not a CalculateRequest (bytes ff 01)");
   }
 
   /** 700 copies of an 8 KB request merge into one of 5.6 MB, over the server's 4 MiB limit. */
@@ -57,17 +64,29 @@ public final class LimitCases {
       thousand.addValues(i);
     }
     RunCallRequest tooLarge = raw(Calls.STATISTICS, thousand.build().toByteArray(), 700);
-    return refusedThenServing(pair, tooLarge, Status.Code.RESOURCE_EXHAUSTED, "a 5.6 MB request against the server's 4 MiB limit");
+    return refusedThenServing(
+        pair,
+        tooLarge,
+        Status.Code.RESOURCE_EXHAUSTED,
+        "a 5.6 MB request against the server's 4 MiB limit");
   }
 
-  private static Mismatch refusedThenServing(Pair pair, RunCallRequest call, Status.Code code, String what) {
+  private static Mismatch refusedThenServing(
+      Pair pair, RunCallRequest call, Status.Code code, String what) {
     Observation refused = Observation.of(pair.call(call), pair.clientContract(), Optional.empty());
     Mismatch mismatch = ExpectationCheck.check(Expectation.code(code), refused).in(what);
-    return mismatch.and(Calls.expect(pair, add(1, 1).build(), pair.serverInstance().networkTarget(), Expectation.ok(result(2)))
-        .in("the server still serves after " + what));
+    return mismatch.and(
+        Calls.expect(
+                pair,
+                add(1, 1).build(),
+                pair.serverInstance().networkTarget(),
+                Expectation.ok(result(2)))
+            .in("the server still serves after " + what));
   }
 
-  /** 60 concurrent unary, server-streaming and bidi calls on one channel, each with its own answer. */
+  /**
+   * 60 concurrent unary, server-streaming and bidi calls on one channel, each with its own answer.
+   */
   private static Mismatch multiplexing(Pair pair) {
     List<RunCallRequest> calls = new ArrayList<>();
     List<Expectation> expected = new ArrayList<>();
@@ -89,19 +108,27 @@ public final class LimitCases {
     }
     List<RunCallResponse> results = pair.callAll(calls);
     if (results.size() != calls.size()) {
-      return Mismatch.of("results of 60 concurrent calls on one channel", "60", Integer.toString(results.size()));
+      return Mismatch.of(
+          "results of 60 concurrent calls on one channel", "60", Integer.toString(results.size()));
     }
     Mismatch all = Mismatch.NONE;
     for (int i = 0; i < results.size(); i++) {
-      Observation observed = Observation.of(results.get(i), pair.clientContract(), Optional.empty());
-      all = all.and(ExpectationCheck.check(expected.get(i), observed).in("concurrent call " + i + " of 60"));
+      Observation observed =
+          Observation.of(results.get(i), pair.clientContract(), Optional.empty());
+      all =
+          all.and(
+              ExpectationCheck.check(expected.get(i), observed)
+                  .in("concurrent call " + i + " of 60"));
     }
     return all;
   }
 
   private static RunCallRequest raw(String method, byte[] bytes, int repeat) {
-    return Calls.call(method).setRaw(true).setRawRepeat(repeat)
-        .addRequests(Any.newBuilder().setValue(ByteString.copyFrom(bytes))).build();
+    return Calls.call(method)
+        .setRaw(true)
+        .setRawRepeat(repeat)
+        .addRequests(Any.newBuilder().setValue(ByteString.copyFrom(bytes)))
+        .build();
   }
 
   private static Message factor(long factor) {
