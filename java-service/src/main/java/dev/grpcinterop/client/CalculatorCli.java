@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * Calls one calculator RPC and prints the result:
- * {@code java -cp calculator-service.jar dev.grpcinterop.client.CalculatorCli calculate divide 7 -2}.
+ * Calls one calculator RPC and prints the result: {@code java -cp calculator-service.jar
+ * dev.grpcinterop.client.CalculatorCli calculate divide 7 -2}.
  */
 @Command(
     name = "calculator-cli",
@@ -65,7 +65,8 @@ public final class CalculatorCli implements Runnable {
 
   /** Runs {@code body} with a client of the target, and ends the channel whatever happens. */
   int withClient(ClientBody body) throws InterruptedException {
-    ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
     try {
       body.run(new CalculatorClient(channel, deadline), spec.commandLine().getOut());
       return 0;
@@ -89,15 +90,22 @@ public final class CalculatorCli implements Runnable {
   static final class Calculate implements java.util.concurrent.Callable<Integer> {
     @ParentCommand CalculatorCli cli;
 
-    @Parameters(index = "0", converter = OperationConverter.class,
+    @Parameters(
+        index = "0",
+        converter = OperationConverter.class,
         description = "add, subtract, multiply or divide")
     Operation operation;
 
-    @Parameters(index = "1", converter = NumberConverter.class,
+    @Parameters(
+        index = "1",
+        converter = NumberConverter.class,
         description = "An integer (7) or a real (7.5, NaN, -Infinity).")
     Number left;
 
-    @Parameters(index = "2", converter = NumberConverter.class, description = "An integer or a real.")
+    @Parameters(
+        index = "2",
+        converter = NumberConverter.class,
+        description = "An integer or a real.")
     Number right;
 
     @Override
@@ -114,7 +122,10 @@ public final class CalculatorCli implements Runnable {
     @Parameters(index = "0", description = "A number from 1 to 10^12.")
     long number;
 
-    @Option(names = "--interval", defaultValue = "0s", converter = DurationConverter.class,
+    @Option(
+        names = "--interval",
+        defaultValue = "0s",
+        converter = DurationConverter.class,
         description = "How long the server waits before each factor. Default: ${DEFAULT-VALUE}.")
     Duration interval;
 
@@ -168,7 +179,8 @@ public final class CalculatorCli implements Runnable {
                         done.complete(null);
                       }
                     });
-            values.forEach(v -> requests.onNext(RunningAverageRequest.newBuilder().setValue(v).build()));
+            values.forEach(
+                v -> requests.onNext(RunningAverageRequest.newBuilder().setValue(v).build()));
             requests.onCompleted();
             try {
               done.get(cli.deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -248,8 +260,11 @@ public final class CalculatorCli implements Runnable {
         if (detail.is(BadRequest.class)) {
           try {
             for (var violation : detail.unpack(BadRequest.class).getFieldViolationsList()) {
-              text.append(" (").append(violation.getField()).append(": ")
-                  .append(violation.getDescription()).append(')');
+              text.append(" (")
+                  .append(violation.getField())
+                  .append(": ")
+                  .append(violation.getDescription())
+                  .append(')');
             }
           } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
             text.append(" (malformed BadRequest detail)");

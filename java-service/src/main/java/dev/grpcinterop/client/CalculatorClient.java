@@ -23,8 +23,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A typed client of calculator.v1.CalculatorService. It takes a {@link Channel}, not an address,
- * so that tests can hand it an in-process channel; every call it makes carries its deadline.
+ * A typed client of calculator.v1.CalculatorService. It takes a {@link Channel}, not an address, so
+ * that tests can hand it an in-process channel; every call it makes carries its deadline.
  *
  * <p>The blocking methods throw {@link io.grpc.StatusRuntimeException} with the server's status;
  * {@link io.grpc.protobuf.StatusProto#fromThrowable} gives its rich details.

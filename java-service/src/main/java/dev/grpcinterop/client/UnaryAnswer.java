@@ -33,13 +33,15 @@ final class UnaryAnswer<T> implements StreamObserver<T> {
     try {
       return answer.get(deadline.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException failed) {
-      throw Status.fromThrowable(failed.getCause()).asRuntimeException(
-          Status.trailersFromThrowable(failed.getCause()));
+      throw Status.fromThrowable(failed.getCause())
+          .asRuntimeException(Status.trailersFromThrowable(failed.getCause()));
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
       throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
     } catch (TimeoutException hung) {
-      throw Status.DEADLINE_EXCEEDED.withDescription("no answer within the deadline").asRuntimeException();
+      throw Status.DEADLINE_EXCEEDED
+          .withDescription("no answer within the deadline")
+          .asRuntimeException();
     }
   }
 }

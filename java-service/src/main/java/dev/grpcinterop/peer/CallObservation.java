@@ -23,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 final class CallObservation extends ClientCall.Listener<Object> {
   /** How long past the call's own deadline the runner waits before it gives up on the library. */
   private static final long GRACE_MILLIS = 5_000;
+
   private static final Object END = new Object();
   private static final Metadata.Key<byte[]> STATUS_DETAILS =
       Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER);
@@ -78,7 +79,8 @@ final class CallObservation extends ClientCall.Listener<Object> {
       }
       if (request.getPingPong()) {
         // Wait for this request's answer (or the end of the call) before sending the next.
-        Object answer = arrivals.poll(Durations.toMillis(request.getTimeout()), TimeUnit.MILLISECONDS);
+        Object answer =
+            arrivals.poll(Durations.toMillis(request.getTimeout()), TimeUnit.MILLISECONDS);
         if (answer == null || answer == END) {
           return;
         }
@@ -148,11 +150,14 @@ final class CallObservation extends ClientCall.Listener<Object> {
         continue;
       }
       if (key.endsWith(Metadata.BINARY_HEADER_SUFFIX)) {
-        for (byte[] value : metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
-          entries.add(MetadataEntry.newBuilder().setKey(key).setBinary(ByteString.copyFrom(value)).build());
+        for (byte[] value :
+            metadata.getAll(Metadata.Key.of(key, Metadata.BINARY_BYTE_MARSHALLER))) {
+          entries.add(
+              MetadataEntry.newBuilder().setKey(key).setBinary(ByteString.copyFrom(value)).build());
         }
       } else {
-        for (String value : metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
+        for (String value :
+            metadata.getAll(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER))) {
           entries.add(MetadataEntry.newBuilder().setKey(key).setText(value).build());
         }
       }

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 
 /**
- * Makes one call exactly as a {@link RunCallRequest} describes it, with grpc-java's own client,
- * and reports what the client observed. It is generic over methods: it knows them from the contract
+ * Makes one call exactly as a {@link RunCallRequest} describes it, with grpc-java's own client, and
+ * reports what the client observed. It is generic over methods: it knows them from the contract
  * loaded last, if any, then from the generated service descriptors, and carries messages as {@code
  * google.protobuf.Any}.
  */
@@ -38,7 +38,9 @@ public final class CallRunner {
   private final BiFunction<String, ChannelConfig, Channel> channels;
   private volatile LoadedContract contract = LoadedContract.NONE;
 
-  /** @param channels the channel to use for a target ("host:port") made as a ChannelConfig says */
+  /**
+   * @param channels the channel to use for a target ("host:port") made as a ChannelConfig says
+   */
   public CallRunner(BiFunction<String, ChannelConfig, Channel> channels) {
     this(
         channels,
@@ -47,7 +49,8 @@ public final class CallRunner {
             PeerControlServiceGrpc.getServiceDescriptor()));
   }
 
-  public CallRunner(BiFunction<String, ChannelConfig, Channel> channels, List<ServiceDescriptor> services) {
+  public CallRunner(
+      BiFunction<String, ChannelConfig, Channel> channels, List<ServiceDescriptor> services) {
     this.channels = channels;
     for (ServiceDescriptor service : services) {
       for (MethodDescriptor<?, ?> method : service.getMethods()) {
@@ -56,7 +59,10 @@ public final class CallRunner {
     }
   }
 
-  /** Knows the methods of {@code loaded} from now on, before the generated ones, instead of the last loaded. */
+  /**
+   * Knows the methods of {@code loaded} from now on, before the generated ones, instead of the last
+   * loaded.
+   */
   void load(LoadedContract loaded) {
     contract = loaded;
   }
@@ -109,8 +115,8 @@ public final class CallRunner {
   }
 
   /**
-   * Checks the description in the order of the refusal rulebook (RunCall in peer_control.proto),
-   * so that every peer names the same first problem, and readies the call.
+   * Checks the description in the order of the refusal rulebook (RunCall in peer_control.proto), so
+   * that every peer names the same first problem, and readies the call.
    */
   private Prepared prepare(RunCallRequest request) {
     if (request.getTarget().isEmpty()) {
@@ -140,15 +146,23 @@ public final class CallRunner {
     switch (request.getCompression()) {
       case "", "identity" -> {}
       case "gzip" -> options = options.withCompression("gzip");
-      default -> throw invalid("unknown compression \"" + request.getCompression() + "\"; use identity or gzip");
+      default ->
+          throw invalid(
+              "unknown compression \"" + request.getCompression() + "\"; use identity or gzip");
     }
     Metadata metadata = toMetadata(request.getMetadataList());
     ChannelFactory.check(request.getChannel());
     if (request.getCancel().hasAfterResponses() && request.getCancel().getAfterResponses() < 1) {
-      throw invalid("cancel.after_responses must be at least 1; use after_begin to cancel before any");
+      throw invalid(
+          "cancel.after_responses must be at least 1; use after_begin to cancel before any");
     }
     return new Prepared(
-        channels.apply(request.getTarget(), request.getChannel()), method, options, request, messages, metadata);
+        channels.apply(request.getTarget(), request.getChannel()),
+        method,
+        options,
+        request,
+        messages,
+        metadata);
   }
 
   @SuppressWarnings("unchecked")
@@ -182,13 +196,22 @@ public final class CallRunner {
       Any any = requests.get(i);
       if (!any.getTypeUrl().equals(TYPE_URL_PREFIX + inputType)) {
         throw invalid(
-            "request " + i + " has type_url \"" + any.getTypeUrl() + "\", which is not the input type of "
-                + method.getFullMethodName() + " (" + TYPE_URL_PREFIX + inputType + ")");
+            "request "
+                + i
+                + " has type_url \""
+                + any.getTypeUrl()
+                + "\", which is not the input type of "
+                + method.getFullMethodName()
+                + " ("
+                + TYPE_URL_PREFIX
+                + inputType
+                + ")");
       }
       try {
         messages.add(method.parseRequest(any.getValue().newInput()));
       } catch (StatusRuntimeException | IllegalArgumentException malformed) {
-        throw invalid("request " + i + " does not parse as " + inputType + ": " + malformed.getMessage());
+        throw invalid(
+            "request " + i + " does not parse as " + inputType + ": " + malformed.getMessage());
       }
     }
     return messages;
@@ -203,10 +226,12 @@ public final class CallRunner {
     for (MetadataEntry entry : entries) {
       boolean binaryKey = entry.getKey().endsWith(Metadata.BINARY_HEADER_SUFFIX);
       if (binaryKey && !entry.hasBinary()) {
-        throw invalid("metadata \"" + entry.getKey() + "\" must be binary, as its key ends in -bin");
+        throw invalid(
+            "metadata \"" + entry.getKey() + "\" must be binary, as its key ends in -bin");
       }
       if (!binaryKey && !entry.hasText()) {
-        throw invalid("metadata \"" + entry.getKey() + "\" must be text, as its key does not end in -bin");
+        throw invalid(
+            "metadata \"" + entry.getKey() + "\" must be text, as its key does not end in -bin");
       }
       try {
         if (binaryKey) {
@@ -214,10 +239,12 @@ public final class CallRunner {
               Metadata.Key.of(entry.getKey(), Metadata.BINARY_BYTE_MARSHALLER),
               entry.getBinary().toByteArray());
         } else {
-          metadata.put(Metadata.Key.of(entry.getKey(), Metadata.ASCII_STRING_MARSHALLER), entry.getText());
+          metadata.put(
+              Metadata.Key.of(entry.getKey(), Metadata.ASCII_STRING_MARSHALLER), entry.getText());
         }
       } catch (IllegalArgumentException badKey) {
-        throw invalid("metadata key \"" + entry.getKey() + "\" is not valid: " + badKey.getMessage());
+        throw invalid(
+            "metadata key \"" + entry.getKey() + "\" is not valid: " + badKey.getMessage());
       }
     }
     return metadata;

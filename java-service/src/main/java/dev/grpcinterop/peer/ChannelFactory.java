@@ -33,18 +33,23 @@ public final class ChannelFactory implements AutoCloseable {
   static void check(ChannelConfig config) {
     switch (config.getLoadBalancingPolicy()) {
       case "", "pick_first", "round_robin" -> {}
-      default -> throw CallRunner.invalid(
-          "unknown load_balancing_policy \"" + config.getLoadBalancingPolicy() + "\"; use pick_first or round_robin");
+      default ->
+          throw CallRunner.invalid(
+              "unknown load_balancing_policy \""
+                  + config.getLoadBalancingPolicy()
+                  + "\"; use pick_first or round_robin");
     }
     if (!config.hasTls()) {
       return;
     }
     Tls tls = config.getTls();
     if (tls.getCaCert().isEmpty()) {
-      throw CallRunner.invalid("tls.ca_cert is required: the CA that signed the server's certificate");
+      throw CallRunner.invalid(
+          "tls.ca_cert is required: the CA that signed the server's certificate");
     }
     if (tls.getClientCert().isEmpty() != tls.getClientKey().isEmpty()) {
-      throw CallRunner.invalid("tls.client_cert and client_key go together: give both for mTLS, or neither");
+      throw CallRunner.invalid(
+          "tls.client_cert and client_key go together: give both for mTLS, or neither");
     }
   }
 
@@ -58,7 +63,10 @@ public final class ChannelFactory implements AutoCloseable {
             // Reports of large calls travel back inside RunCall's own response.
             .maxInboundMessageSize(MAX_REPORT_BYTES);
     if (!config.getLoadBalancingPolicy().isEmpty() || config.getHealthCheck()) {
-      String policy = config.getLoadBalancingPolicy().isEmpty() ? "pick_first" : config.getLoadBalancingPolicy();
+      String policy =
+          config.getLoadBalancingPolicy().isEmpty()
+              ? "pick_first"
+              : config.getLoadBalancingPolicy();
       Map<String, Object> serviceConfig =
           config.getHealthCheck()
               ? Map.of(
@@ -69,7 +77,8 @@ public final class ChannelFactory implements AutoCloseable {
     }
     if (config.hasKeepalive()) {
       var keepalive = config.getKeepalive();
-      builder.keepAliveTime(Durations.toNanos(keepalive.getTime()), TimeUnit.NANOSECONDS)
+      builder
+          .keepAliveTime(Durations.toNanos(keepalive.getTime()), TimeUnit.NANOSECONDS)
           .keepAliveWithoutCalls(keepalive.getPermitWithoutCalls());
       if (keepalive.hasTimeout()) {
         builder.keepAliveTimeout(Durations.toNanos(keepalive.getTimeout()), TimeUnit.NANOSECONDS);
@@ -91,7 +100,8 @@ public final class ChannelFactory implements AutoCloseable {
       return credentials.build();
     } catch (IOException | IllegalArgumentException malformed) {
       throw Status.INVALID_ARGUMENT
-          .withDescription("the TLS certificates or key do not parse as PEM: " + malformed.getMessage())
+          .withDescription(
+              "the TLS certificates or key do not parse as PEM: " + malformed.getMessage())
           .asRuntimeException();
     }
   }

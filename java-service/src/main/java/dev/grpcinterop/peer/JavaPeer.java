@@ -4,9 +4,9 @@ import dev.grpcinterop.service.CalculatorServer;
 
 /**
  * The Java peer of the interop suite (docs/peer-contract.md): the calculator server, plus the
- * control service through which the suite drives grpc-java's client, plus what the contract asks
- * of every peer's server besides the calculator: response compression on request, the replica id
- * in the response headers, and the log of calls that GetServerCall reads.
+ * control service through which the suite drives grpc-java's client, plus what the contract asks of
+ * every peer's server besides the calculator: response compression on request, the replica id in
+ * the response headers, and the log of calls that GetServerCall reads.
  */
 public final class JavaPeer {
   private JavaPeer() {}

@@ -67,7 +67,8 @@ final class LoadedContract {
   private final List<String> services;
   private final Map<String, MethodDescriptor<Object, Object>> methods;
 
-  private LoadedContract(List<String> services, Map<String, MethodDescriptor<Object, Object>> methods) {
+  private LoadedContract(
+      List<String> services, Map<String, MethodDescriptor<Object, Object>> methods) {
     this.services = services;
     this.methods = methods;
   }
@@ -81,7 +82,8 @@ final class LoadedContract {
     try {
       set = FileDescriptorSet.parseFrom(serialized);
     } catch (InvalidProtocolBufferException malformed) {
-      throw CallRunner.invalid("file_descriptor_set does not parse as a FileDescriptorSet: " + malformed.getMessage());
+      throw CallRunner.invalid(
+          "file_descriptor_set does not parse as a FileDescriptorSet: " + malformed.getMessage());
     }
     Map<String, FileDescriptorProto> files = new LinkedHashMap<>();
     for (FileDescriptorProto file : set.getFileList()) {
@@ -115,7 +117,10 @@ final class LoadedContract {
     return Optional.ofNullable(methods.get(fullName));
   }
 
-  /** Builds each file once, after its imports: from the set first, else the runtime's well-known types. */
+  /**
+   * Builds each file once, after its imports: from the set first, else the runtime's well-known
+   * types.
+   */
   private static final class Linker {
     private final Map<String, FileDescriptorProto> files;
     private final Map<String, FileDescriptor> linked = new HashMap<>();
@@ -133,7 +138,10 @@ final class LoadedContract {
       if (!linking.add(name)) {
         // protoc never writes such a set; without this check a hand-made one would recurse forever.
         throw CallRunner.invalid(
-            "\"" + name + "\" does not link: it imports itself through " + String.join(" → ", linking));
+            "\""
+                + name
+                + "\" does not link: it imports itself through "
+                + String.join(" → ", linking));
       }
       FileDescriptorProto file = files.get(name);
       List<FileDescriptor> imports = new ArrayList<>();
@@ -144,7 +152,11 @@ final class LoadedContract {
           imports.add(WELL_KNOWN_TYPES.get(imported));
         } else {
           throw CallRunner.invalid(
-              "\"" + name + "\" does not link: it imports \"" + imported + "\", which the set does not carry");
+              "\""
+                  + name
+                  + "\" does not link: it imports \""
+                  + imported
+                  + "\", which the set does not carry");
         }
       }
       FileDescriptor built;
@@ -159,10 +171,13 @@ final class LoadedContract {
     }
   }
 
-  private static MethodDescriptor<Object, Object> dynamicMethod(Descriptors.MethodDescriptor method) {
+  private static MethodDescriptor<Object, Object> dynamicMethod(
+      Descriptors.MethodDescriptor method) {
     return MethodDescriptor.<Object, Object>newBuilder()
         .setType(typeOf(method))
-        .setFullMethodName(MethodDescriptor.generateFullMethodName(method.getService().getFullName(), method.getName()))
+        .setFullMethodName(
+            MethodDescriptor.generateFullMethodName(
+                method.getService().getFullName(), method.getName()))
         .setRequestMarshaller(dynamicMessages(method.getInputType()))
         .setResponseMarshaller(dynamicMessages(method.getOutputType()))
         // CallRunner finds a method's input type here, for generated and loaded methods alike.
@@ -173,8 +188,9 @@ final class LoadedContract {
   @SuppressWarnings("unchecked")
   private static MethodDescriptor.Marshaller<Object> dynamicMessages(Descriptor type) {
     // Only ever handed the DynamicMessages it parsed itself, as CallRunner parses every request.
-    return (MethodDescriptor.Marshaller<Object>) (MethodDescriptor.Marshaller<?>)
-        ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(type));
+    return (MethodDescriptor.Marshaller<Object>)
+        (MethodDescriptor.Marshaller<?>)
+            ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(type));
   }
 
   private static MethodType typeOf(Descriptors.MethodDescriptor method) {

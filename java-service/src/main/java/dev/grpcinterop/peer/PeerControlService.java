@@ -2,8 +2,6 @@ package dev.grpcinterop.peer;
 
 import com.google.protobuf.RuntimeVersion;
 import dev.grpcinterop.interop.v1.ChannelConfig;
-import dev.grpcinterop.interop.v1.SetServingRequest;
-import dev.grpcinterop.interop.v1.SetServingResponse;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.EchoStatusRequest;
@@ -17,6 +15,8 @@ import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 import dev.grpcinterop.interop.v1.RunCallsRequest;
 import dev.grpcinterop.interop.v1.RunCallsResponse;
+import dev.grpcinterop.interop.v1.SetServingRequest;
+import dev.grpcinterop.interop.v1.SetServingResponse;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,7 +49,9 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
 
   /** A control service whose client uses the channels given, as tests with in-process ones do. */
   public PeerControlService(
-      ServerCallLog callLog, HealthSwitch health, BiFunction<String, ChannelConfig, Channel> channels) {
+      ServerCallLog callLog,
+      HealthSwitch health,
+      BiFunction<String, ChannelConfig, Channel> channels) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels);
@@ -70,9 +72,12 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
             .setGrpcLibrary("grpc-java " + io.grpc.internal.GrpcUtil.IMPLEMENTATION_VERSION)
             .setProtobufLibrary(
                 "protobuf-java "
-                    + RuntimeVersion.MAJOR + "." + RuntimeVersion.MINOR + "." + RuntimeVersion.PATCH)
-            .setRuntime(
-                System.getProperty("java.vm.name") + " " + Runtime.version())
+                    + RuntimeVersion.MAJOR
+                    + "."
+                    + RuntimeVersion.MINOR
+                    + "."
+                    + RuntimeVersion.PATCH)
+            .setRuntime(System.getProperty("java.vm.name") + " " + Runtime.version())
             .build());
     responses.onCompleted();
   }
@@ -86,11 +91,15 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
   public void runCalls(RunCallsRequest request, StreamObserver<RunCallsResponse> responses) {
     answer(
         responses,
-        () -> RunCallsResponse.newBuilder().addAllResults(runner.runAll(request.getCallsList())).build());
+        () ->
+            RunCallsResponse.newBuilder()
+                .addAllResults(runner.runAll(request.getCallsList()))
+                .build());
   }
 
   @Override
-  public void loadContract(LoadContractRequest request, StreamObserver<LoadContractResponse> responses) {
+  public void loadContract(
+      LoadContractRequest request, StreamObserver<LoadContractResponse> responses) {
     LoadedContract contract;
     try {
       contract = LoadedContract.parse(request.getFileDescriptorSet());
@@ -130,7 +139,9 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
       return;
     }
     responses.onError(
-        Status.fromCodeValue(request.getCode()).withDescription(request.getMessage()).asRuntimeException());
+        Status.fromCodeValue(request.getCode())
+            .withDescription(request.getMessage())
+            .asRuntimeException());
   }
 
   @Override

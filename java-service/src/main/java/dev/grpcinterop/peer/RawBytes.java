@@ -30,7 +30,10 @@ enum RawBytes implements MethodDescriptor.Marshaller<Object> {
     try {
       return stream.readAllBytes();
     } catch (IOException e) {
-      throw Status.INTERNAL.withDescription("cannot read a response").withCause(e).asRuntimeException();
+      throw Status.INTERNAL
+          .withDescription("cannot read a response")
+          .withCause(e)
+          .asRuntimeException();
     }
   }
 }

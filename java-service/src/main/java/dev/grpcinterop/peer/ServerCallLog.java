@@ -4,8 +4,8 @@ import com.google.protobuf.util.Durations;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
 import io.grpc.Context;
 import io.grpc.Deadline;
-import io.grpc.Grpc;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
+import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the server saw of each call that carries an "x-interop-call-id": its method, the deadline
- * it had left, whether it was cancelled, and the client address it came from. The suite reads it back through GetServerCall, so that
- * server-side observations need no test logic in the server.
+ * What the server saw of each call that carries an "x-interop-call-id": its method, the deadline it
+ * had left, whether it was cancelled, and the client address it came from. The suite reads it back
+ * through GetServerCall, so that server-side observations need no test logic in the server.
  */
 public final class ServerCallLog {
   public static final Metadata.Key<String> CALL_ID =
@@ -59,7 +59,8 @@ public final class ServerCallLog {
           return next.startCall(call, headers);
         }
         var record =
-            GetServerCallResponse.newBuilder().setMethod(call.getMethodDescriptor().getFullMethodName());
+            GetServerCallResponse.newBuilder()
+                .setMethod(call.getMethodDescriptor().getFullMethodName());
         Deadline deadline = Context.current().getDeadline();
         if (deadline != null) {
           record.setDeadlineRemaining(
@@ -69,7 +70,8 @@ public final class ServerCallLog {
         if ("gzip".equals(headers.get(ResponseCompressionInterceptor.RESPONSE_COMPRESSION))) {
           record.setResponseCompression("gzip");
         }
-        if (call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR) instanceof InetSocketAddress remote) {
+        if (call.getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR)
+            instanceof InetSocketAddress remote) {
           record.setPeer(hostPort(remote));
         }
         record(callId, record.build());
@@ -84,9 +86,13 @@ public final class ServerCallLog {
     };
   }
 
-  /** "ip:port", an IPv6 address in brackets, as the contract's GetServerCallResponse.peer has it. */
+  /**
+   * "ip:port", an IPv6 address in brackets, as the contract's GetServerCallResponse.peer has it.
+   */
   static String hostPort(InetSocketAddress address) {
     String host = address.getAddress().getHostAddress();
-    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host) + ":" + address.getPort();
+    return (address.getAddress() instanceof Inet6Address ? "[" + host + "]" : host)
+        + ":"
+        + address.getPort();
   }
 }

@@ -21,7 +21,8 @@ final class Arithmetic {
     if (!request.hasLeft() || request.getLeft().getValueCase() == Number.ValueCase.VALUE_NOT_SET) {
       throw CalculatorError.invalidArgument("left operand is required", "left", "is required");
     }
-    if (!request.hasRight() || request.getRight().getValueCase() == Number.ValueCase.VALUE_NOT_SET) {
+    if (!request.hasRight()
+        || request.getRight().getValueCase() == Number.ValueCase.VALUE_NOT_SET) {
       throw CalculatorError.invalidArgument("right operand is required", "right", "is required");
     }
     Number left = request.getLeft();

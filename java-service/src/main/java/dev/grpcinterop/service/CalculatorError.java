@@ -34,7 +34,8 @@ final class CalculatorError extends RuntimeException {
   }
 
   com.google.rpc.Status toStatus() {
-    var status = com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(getMessage());
+    var status =
+        com.google.rpc.Status.newBuilder().setCode(code.getNumber()).setMessage(getMessage());
     if (field != null) {
       var violation =
           BadRequest.FieldViolation.newBuilder().setField(field).setDescription(description);

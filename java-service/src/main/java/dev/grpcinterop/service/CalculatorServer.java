@@ -29,8 +29,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Java calculator server: the calculator, the standard health service and server reflection,
- * on one port, with the metadata echo that calculator.proto promises on every method. Services and
+ * The Java calculator server: the calculator, the standard health service and server reflection, on
+ * one port, with the metadata echo that calculator.proto promises on every method. Services and
  * interceptors can be added before it starts, as the Java peer adds its control service.
  */
 @Command(
@@ -50,13 +50,20 @@ public final class CalculatorServer implements Callable<Integer> {
   @Option(
       names = "--tls-port",
       defaultValue = "${env:TLS_PORT:-50443}",
-      description = "Port for TLS, served when --tls-cert-file and --tls-key-file are given. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Port for TLS, served when --tls-cert-file and --tls-key-file are given. Default: ${DEFAULT-VALUE}.")
   private int tlsPort;
 
-  @Option(names = "--tls-cert-file", defaultValue = "${env:TLS_CERT_FILE}", description = "PEM certificate chain for TLS.")
+  @Option(
+      names = "--tls-cert-file",
+      defaultValue = "${env:TLS_CERT_FILE}",
+      description = "PEM certificate chain for TLS.")
   private File tlsCert;
 
-  @Option(names = "--tls-key-file", defaultValue = "${env:TLS_KEY_FILE}", description = "PEM private key for TLS.")
+  @Option(
+      names = "--tls-key-file",
+      defaultValue = "${env:TLS_KEY_FILE}",
+      description = "PEM private key for TLS.")
   private File tlsKey;
 
   @Option(
@@ -68,15 +75,21 @@ public final class CalculatorServer implements Callable<Integer> {
   @Option(
       names = "--keepalive-permit-time-ms",
       defaultValue = "${env:KEEPALIVE_PERMIT_TIME_MS}",
-      description = "Permit client keepalive pings this often, with or without calls; more often is too many pings."
-          + " Default: grpc-java's policy (one every 5 minutes, only during calls).")
+      description =
+          "Permit client keepalive pings this often, with or without calls; more often is too many pings."
+              + " Default: grpc-java's policy (one every 5 minutes, only during calls).")
   private Long keepalivePermitTimeMs;
 
   private final List<BindableService> addedServices = new ArrayList<>();
-  private final List<ServerInterceptor> interceptors = new ArrayList<>(List.of(new MetadataEchoInterceptor()));
+  private final List<ServerInterceptor> interceptors =
+      new ArrayList<>(List.of(new MetadataEchoInterceptor()));
+
   /** The services whose health setServing turns, "" meaning the server as a whole. */
   private final List<String> healthServices =
-      new ArrayList<>(List.of(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, CalculatorServiceGrpc.SERVICE_NAME));
+      new ArrayList<>(
+          List.of(
+              HealthStatusManager.SERVICE_NAME_ALL_SERVICES, CalculatorServiceGrpc.SERVICE_NAME));
+
   private final HealthStatusManager health = new HealthStatusManager();
 
   private Server server;
@@ -94,8 +107,8 @@ public final class CalculatorServer implements Callable<Integer> {
   }
 
   /**
-   * Runs {@code interceptor} on every call to the calculator and the added services (not health
-   * and reflection). As with {@link ServerInterceptors#intercept}, the one added last sees a call
+   * Runs {@code interceptor} on every call to the calculator and the added services (not health and
+   * reflection). As with {@link ServerInterceptors#intercept}, the one added last sees a call
    * first.
    */
   public CalculatorServer withInterceptor(ServerInterceptor interceptor) {
@@ -108,23 +121,30 @@ public final class CalculatorServer implements Callable<Integer> {
     pacer = Executors.newSingleThreadScheduledExecutor(daemonThread("factorize-pacer"));
     List<BindableService> services = new ArrayList<>(List.of(new CalculatorService(pacer)));
     services.addAll(addedServices);
-    server = serve(Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()), services);
+    server =
+        serve(Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create()), services);
     if (tlsCert != null && tlsKey != null) {
       var tls = TlsServerCredentials.newBuilder().keyManager(tlsCert, tlsKey);
       if (tlsClientCa != null) {
         tls.trustManager(tlsClientCa).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
       }
       tlsServer = serve(Grpc.newServerBuilderForPort(tlsPort, tls.build()), services);
-      log.info("calculator server listening with TLS{} on port {}", tlsClientCa != null ? " (mTLS)" : "", tlsServer.getPort());
+      log.info(
+          "calculator server listening with TLS{} on port {}",
+          tlsClientCa != null ? " (mTLS)" : "",
+          tlsServer.getPort());
     }
     setServing(true);
     log.info("calculator server listening on port {}", server.getPort());
     return this;
   }
 
-  private Server serve(ServerBuilder<?> builder, List<BindableService> services) throws IOException {
+  private Server serve(ServerBuilder<?> builder, List<BindableService> services)
+      throws IOException {
     if (keepalivePermitTimeMs != null) {
-      builder.permitKeepAliveTime(keepalivePermitTimeMs, TimeUnit.MILLISECONDS).permitKeepAliveWithoutCalls(true);
+      builder
+          .permitKeepAliveTime(keepalivePermitTimeMs, TimeUnit.MILLISECONDS)
+          .permitKeepAliveWithoutCalls(true);
     }
     for (BindableService service : services) {
       builder.addService(ServerInterceptors.intercept(service, interceptors));
@@ -219,7 +239,10 @@ public final class CalculatorServer implements Callable<Integer> {
     CommandLine command = new CommandLine(this).setCommandName(name);
     command.setParameterExceptionHandler(
         (wrong, args) -> {
-          wrong.getCommandLine().getErr().println(name + ": " + wrong.getMessage() + "; see --help.");
+          wrong
+              .getCommandLine()
+              .getErr()
+              .println(name + ": " + wrong.getMessage() + "; see --help.");
           return 2;
         });
     command.setExecutionExceptionHandler(
@@ -242,8 +265,10 @@ public final class CalculatorServer implements Callable<Integer> {
   }
 
   private static String describe(Exception exception) {
-    if (exception instanceof IOException && exception.getCause() instanceof java.net.BindException) {
-      return "cannot listen on the port (" + exception.getCause().getMessage()
+    if (exception instanceof IOException
+        && exception.getCause() instanceof java.net.BindException) {
+      return "cannot listen on the port ("
+          + exception.getCause().getMessage()
           + "); pick another with --port, or 0 for any free port.";
     }
     return exception.getMessage();

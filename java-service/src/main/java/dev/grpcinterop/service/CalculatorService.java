@@ -27,7 +27,9 @@ public final class CalculatorService extends CalculatorServiceGrpc.CalculatorSer
 
   private final ScheduledExecutorService pacer;
 
-  /** @param pacer paces Factorize's stream without holding a thread while it waits */
+  /**
+   * @param pacer paces Factorize's stream without holding a thread while it waits
+   */
   public CalculatorService(ScheduledExecutorService pacer) {
     this.pacer = pacer;
   }
@@ -76,7 +78,9 @@ public final class CalculatorService extends CalculatorServiceGrpc.CalculatorSer
     return nanos;
   }
 
-  /** Sends one factor per interval from the pacer's thread, and stops once the call is cancelled. */
+  /**
+   * Sends one factor per interval from the pacer's thread, and stops once the call is cancelled.
+   */
   private final class PacedStream {
     private final ServerCallStreamObserver<FactorizeResponse> call;
     private final Iterator<Long> factors;

@@ -24,7 +24,9 @@ final class InProcessPeer implements AutoCloseable {
   private final Server server;
   private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
 
-  /** @param alsoServed services the peer's client may be asked to call besides the calculator */
+  /**
+   * @param alsoServed services the peer's client may be asked to call besides the calculator
+   */
   InProcessPeer(ServerServiceDefinition... alsoServed) throws IOException {
     String name = InProcessServerBuilder.generateName();
     channel = InProcessChannelBuilder.forName(name).build();

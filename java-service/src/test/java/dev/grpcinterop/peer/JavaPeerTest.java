@@ -26,7 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The peer as its image runs it: the calculator server with the control service, on a real port. */
+/**
+ * The peer as its image runs it: the calculator server with the control service, on a real port.
+ */
 class JavaPeerTest {
   private static final String[] HEALTH_SERVICES = {
     "", "calculator.v1.CalculatorService", "interop.v1.PeerControlService"
@@ -52,9 +54,13 @@ class JavaPeerTest {
   @Test
   void reportsEveryServiceServingUntilToldOtherwise() {
     var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
-    assertThat(HEALTH_SERVICES).allSatisfy(service -> assertThat(status(health, service)).isEqualTo(ServingStatus.SERVING));
+    assertThat(HEALTH_SERVICES)
+        .allSatisfy(
+            service -> assertThat(status(health, service)).isEqualTo(ServingStatus.SERVING));
     control(channel).setServing(SetServingRequest.newBuilder().setServing(false).build());
-    assertThat(HEALTH_SERVICES).allSatisfy(service -> assertThat(status(health, service)).isEqualTo(ServingStatus.NOT_SERVING));
+    assertThat(HEALTH_SERVICES)
+        .allSatisfy(
+            service -> assertThat(status(health, service)).isEqualTo(ServingStatus.NOT_SERVING));
   }
 
   @Test
@@ -66,12 +72,16 @@ class JavaPeerTest {
   @Test
   void tellsCallsOnOneConnectionFromCallsOnAnother() throws Exception {
     ManagedChannel other =
-        Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create()).build();
+        Grpc.newChannelBuilder("localhost:" + server.port(), InsecureChannelCredentials.create())
+            .build();
     try {
       String first = peerOf(channel, "first");
       String again = peerOf(channel, "again");
       String elsewhere = peerOf(other, "elsewhere");
-      assertThat(first).matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+").isEqualTo(again).isNotEqualTo(elsewhere);
+      assertThat(first)
+          .matches("(127\\.0\\.0\\.1|\\[::1\\]):\\d+")
+          .isEqualTo(again)
+          .isNotEqualTo(elsewhere);
     } finally {
       other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -93,7 +103,8 @@ class JavaPeerTest {
     return health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
   }
 
-  private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(ManagedChannel channel) {
+  private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(
+      ManagedChannel channel) {
     return PeerControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
   }
 
@@ -103,9 +114,13 @@ class JavaPeerTest {
     headers.put(ServerCallLog.CALL_ID, callId);
     var client =
         new CalculatorClient(
-            ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
+            ClientInterceptors.intercept(
+                channel, MetadataUtils.newAttachHeadersInterceptor(headers)),
             Duration.ofSeconds(5));
-    client.calculate(Operation.OPERATION_ADD, CalculatorClient.integer(1), CalculatorClient.integer(1));
-    return control(channel).getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build()).getPeer();
+    client.calculate(
+        Operation.OPERATION_ADD, CalculatorClient.integer(1), CalculatorClient.integer(1));
+    return control(channel)
+        .getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build())
+        .getPeer();
   }
 }

@@ -35,7 +35,9 @@ class LoadContractTest {
   @BeforeEach
   void start() throws Exception {
     peer = new InProcessPeer(UnseenEcho.service());
-    control = PeerControlServiceGrpc.newBlockingStub(peer.channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    control =
+        PeerControlServiceGrpc.newBlockingStub(peer.channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -44,7 +46,10 @@ class LoadContractTest {
   }
 
   private List<String> load(FileDescriptorProto... files) {
-    return control.loadContract(request(FileDescriptorSet.newBuilder().addAllFile(List.of(files)).build().toByteString()))
+    return control
+        .loadContract(
+            request(
+                FileDescriptorSet.newBuilder().addAllFile(List.of(files)).build().toByteString()))
         .getServicesList();
   }
 
@@ -67,7 +72,9 @@ class LoadContractTest {
     assertThat(observed.getResponsesList()).hasSize(1);
     Any response = observed.getResponses(0);
     assertThat(response.getTypeUrl()).isEqualTo("type.googleapis.com/unseen.v1.EchoResponse");
-    assertThat(UnseenEcho.text(DynamicMessage.parseFrom(UnseenEcho.responseType(), response.getValue())))
+    assertThat(
+            UnseenEcho.text(
+                DynamicMessage.parseFrom(UnseenEcho.responseType(), response.getValue())))
         .isEqualTo("echo: " + text);
   }
 
@@ -86,14 +93,16 @@ class LoadContractTest {
 
   @Test
   void takesTheWellKnownTypesFromTheSetWhenItCarriesThem() throws Exception {
-    assertThat(load(DurationProto.getDescriptor().toProto(), UnseenEcho.file().build())).containsExactly("unseen.v1.Echo");
+    assertThat(load(DurationProto.getDescriptor().toProto(), UnseenEcho.file().build()))
+        .containsExactly("unseen.v1.Echo");
     assertEchoed(say("with its own duration.proto"), "with its own duration.proto");
   }
 
   @Test
   void refusesASetMissingAnImportAndKeepsTheContractBefore() throws Exception {
     load(UnseenEcho.file().build());
-    var refused = refusal(() -> load(UnseenEcho.file().addDependency("unseen/v1/common.proto").build()));
+    var refused =
+        refusal(() -> load(UnseenEcho.file().addDependency("unseen/v1/common.proto").build()));
     assertThat(refused.getStatus().getDescription())
         .contains("\"unseen/v1/echo.proto\" does not link")
         .contains("\"unseen/v1/common.proto\"");
@@ -103,16 +112,23 @@ class LoadContractTest {
   @Test
   void refusesAFileThatDoesNotLink() {
     var undefinedType = UnseenEcho.file();
-    undefinedType.getMessageTypeBuilder(1).getFieldBuilder(0).setType(
-        com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type.TYPE_MESSAGE).setTypeName(".unseen.v1.Nope");
+    undefinedType
+        .getMessageTypeBuilder(1)
+        .getFieldBuilder(0)
+        .setType(com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type.TYPE_MESSAGE)
+        .setTypeName(".unseen.v1.Nope");
     var refused = refusal(() -> load(undefinedType.build()));
-    assertThat(refused.getStatus().getDescription()).contains("\"unseen/v1/echo.proto\" does not link").contains("unseen.v1.Nope");
+    assertThat(refused.getStatus().getDescription())
+        .contains("\"unseen/v1/echo.proto\" does not link")
+        .contains("unseen.v1.Nope");
   }
 
   @Test
   void refusesBytesThatAreNotAFileDescriptorSet() {
-    var refused = refusal(() -> control.loadContract(request(ByteString.copyFrom(new byte[] {(byte) 0xff}))));
-    assertThat(refused.getStatus().getDescription()).contains("does not parse as a FileDescriptorSet");
+    var refused =
+        refusal(() -> control.loadContract(request(ByteString.copyFrom(new byte[] {(byte) 0xff}))));
+    assertThat(refused.getStatus().getDescription())
+        .contains("does not parse as a FileDescriptorSet");
   }
 
   @Test
@@ -128,7 +144,8 @@ class LoadContractTest {
             .addService(service("Alpha"))
             .build();
     assertThat(load(other)).containsExactly("unseen.v2.Alpha", "unseen.v2.Zeta");
-    assertThat(refusal(() -> say("gone")).getStatus().getDescription()).contains("unknown method", UnseenEcho.SAY);
+    assertThat(refusal(() -> say("gone")).getStatus().getDescription())
+        .contains("unknown method", UnseenEcho.SAY);
   }
 
   @Test
@@ -164,7 +181,9 @@ class LoadContractTest {
             RunCallRequest.newBuilder()
                 .setTarget("in-process")
                 .setMethod("interop.v1.PeerControlService/EchoStatus")
-                .addRequests(Any.pack(EchoStatusRequest.newBuilder().setCode(5).setMessage("not here").build()))
+                .addRequests(
+                    Any.pack(
+                        EchoStatusRequest.newBuilder().setCode(5).setMessage("not here").build()))
                 .setTimeout(Durations.fromSeconds(5))
                 .build());
     assertThat(echoStatus.getStatus().getCode()).isEqualTo(5);

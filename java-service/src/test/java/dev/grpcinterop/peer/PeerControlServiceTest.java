@@ -49,7 +49,8 @@ class PeerControlServiceTest {
     peer.close();
   }
 
-  private static RunCallRequest.Builder call(String method, com.google.protobuf.Message... requests) {
+  private static RunCallRequest.Builder call(
+      String method, com.google.protobuf.Message... requests) {
     var call =
         RunCallRequest.newBuilder()
             .setTarget("in-process")
@@ -83,7 +84,8 @@ class PeerControlServiceTest {
     RunCallResponse observed =
         control.runCall(
             call(CALCULATE, add(2, 40))
-                .addMetadata(MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello"))
+                .addMetadata(
+                    MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello"))
                 .addMetadata(
                     MetadataEntry.newBuilder()
                         .setKey("x-grpc-test-echo-trailing-bin")
@@ -98,7 +100,8 @@ class PeerControlServiceTest {
                 assertThat(any.unpack(CalculateResponse.class).getResult())
                     .isEqualTo(CalculatorClient.integer(42)));
     assertThat(observed.getHeadersList())
-        .contains(MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello").build());
+        .contains(
+            MetadataEntry.newBuilder().setKey("x-grpc-test-echo-initial").setText("hello").build());
     assertThat(observed.getTrailersList())
         .contains(
             MetadataEntry.newBuilder()
@@ -120,7 +123,12 @@ class PeerControlServiceTest {
     assertThat(observed.getStatus().getMessage()).isEqualTo("division by zero");
     var details = com.google.rpc.Status.parseFrom(observed.getStatus().getDetails());
     assertThat(details.getMessage()).isEqualTo("division by zero");
-    assertThat(details.getDetails(0).unpack(com.google.rpc.BadRequest.class).getFieldViolations(0).getField())
+    assertThat(
+            details
+                .getDetails(0)
+                .unpack(com.google.rpc.BadRequest.class)
+                .getFieldViolations(0)
+                .getField())
         .isEqualTo("right");
   }
 
@@ -131,7 +139,8 @@ class PeerControlServiceTest {
     RunCallResponse observed =
         control.runCall(
             call(FACTORIZE, slow)
-                .addMetadata(MetadataEntry.newBuilder().setKey("x-interop-call-id").setText("cancel-1"))
+                .addMetadata(
+                    MetadataEntry.newBuilder().setKey("x-interop-call-id").setText("cancel-1"))
                 .setCancel(Cancellation.newBuilder().setAfterResponses(1))
                 .build());
     assertThat(observed.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED.value());
@@ -142,7 +151,9 @@ class PeerControlServiceTest {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(
             () -> {
-              var seen = control.getServerCall(GetServerCallRequest.newBuilder().setCallId("cancel-1").build());
+              var seen =
+                  control.getServerCall(
+                      GetServerCallRequest.newBuilder().setCallId("cancel-1").build());
               assertThat(seen.getMethod()).isEqualTo(FACTORIZE);
               assertThat(seen.getCancelled()).isTrue();
               assertThat(Durations.toMillis(seen.getDeadlineRemaining())).isBetween(1L, 5_000L);
@@ -152,7 +163,11 @@ class PeerControlServiceTest {
   @Test
   void rawCallsReachAnyPathWithUntouchedBytes() throws Exception {
     var unknownMethod =
-        control.runCall(call("calculator.v1.CalculatorService/Nope").setRaw(true).addRequests(Any.getDefaultInstance()).build());
+        control.runCall(
+            call("calculator.v1.CalculatorService/Nope")
+                .setRaw(true)
+                .addRequests(Any.getDefaultInstance())
+                .build());
     assertThat(unknownMethod.getStatus().getCode()).isEqualTo(Status.Code.UNIMPLEMENTED.value());
 
     byte[] withUnknownField =
@@ -160,7 +175,8 @@ class PeerControlServiceTest {
             add(40, 2).toByteArray(), new byte[] {(byte) 0x98, 0x06, 0x07}); // field 99, varint 7
     var answered =
         control.runCall(
-            call(CALCULATE).setRaw(true)
+            call(CALCULATE)
+                .setRaw(true)
                 .addRequests(Any.newBuilder().setValue(ByteString.copyFrom(withUnknownField)))
                 .build());
     assertThat(answered.getStatus().getCode()).isZero();
@@ -187,13 +203,16 @@ class PeerControlServiceTest {
     var refused =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> control.runCalls(batch.setCalls(7, call(CALCULATE, add(1, 1)).clearTimeout()).build()));
+            () ->
+                control.runCalls(
+                    batch.setCalls(7, call(CALCULATE, add(1, 1)).clearTimeout()).build()));
     assertThat(refused.getStatus().getDescription()).isEqualTo("call 7: timeout is required");
   }
 
   @Test
   void echoStatusEndsTheCallWithExactlyTheMessageAsked() {
-    String special = "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
+    String special =
+        "\t\ntest with whitespace\r\nand Unicode BMP \u263A and non-BMP \uD83D\uDE08\t\n";
     var observed =
         control.runCall(
             call(
@@ -211,14 +230,23 @@ class PeerControlServiceTest {
   void compressesResponsesWhenAsked() {
     var observed =
         control.runCall(
-            call(CALCULATE, add(1, 2)).addMetadata(
-                MetadataEntry.newBuilder().setKey("x-interop-response-compression").setText("gzip")).build());
+            call(CALCULATE, add(1, 2))
+                .addMetadata(
+                    MetadataEntry.newBuilder()
+                        .setKey("x-interop-response-compression")
+                        .setText("gzip"))
+                .build());
     assertThat(observed.getStatus().getCode()).isZero();
     var unknown =
         control.runCall(
-            call(CALCULATE, add(1, 2)).addMetadata(
-                MetadataEntry.newBuilder().setKey("x-interop-response-compression").setText("zstd")).build());
-    assertThat(unknown.getStatus().getMessage()).isEqualTo("unknown response compression \"zstd\"; use gzip or identity");
+            call(CALCULATE, add(1, 2))
+                .addMetadata(
+                    MetadataEntry.newBuilder()
+                        .setKey("x-interop-response-compression")
+                        .setText("zstd"))
+                .build());
+    assertThat(unknown.getStatus().getMessage())
+        .isEqualTo("unknown response compression \"zstd\"; use gzip or identity");
   }
 
   @Test
@@ -226,7 +254,8 @@ class PeerControlServiceTest {
     var failure =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> control.getServerCall(GetServerCallRequest.newBuilder().setCallId("nope").build()));
+            () ->
+                control.getServerCall(GetServerCallRequest.newBuilder().setCallId("nope").build()));
     assertThat(failure.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
     assertThat(failure.getStatus().getDescription()).isEqualTo("no call with id nope");
   }

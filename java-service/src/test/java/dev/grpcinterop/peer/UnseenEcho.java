@@ -46,7 +46,9 @@ final class UnseenEcho {
             DescriptorProto.newBuilder()
                 .setName("EchoRequest")
                 .addField(field("text", 1, FieldDescriptorProto.Type.TYPE_STRING))
-                .addField(field("delay", 2, FieldDescriptorProto.Type.TYPE_MESSAGE).setTypeName(".google.protobuf.Duration")))
+                .addField(
+                    field("delay", 2, FieldDescriptorProto.Type.TYPE_MESSAGE)
+                        .setTypeName(".google.protobuf.Duration")))
         .addMessageType(
             DescriptorProto.newBuilder()
                 .setName("EchoResponse")
@@ -61,7 +63,8 @@ final class UnseenEcho {
                         .setOutputType(".unseen.v1.EchoResponse")));
   }
 
-  static FieldDescriptorProto.Builder field(String name, int number, FieldDescriptorProto.Type type) {
+  static FieldDescriptorProto.Builder field(
+      String name, int number, FieldDescriptorProto.Type type) {
     return FieldDescriptorProto.newBuilder()
         .setName(name)
         .setJsonName(name)
@@ -73,7 +76,8 @@ final class UnseenEcho {
   /** The test's own view of the file, linked independently of the peer's. */
   static FileDescriptor descriptor() {
     try {
-      return FileDescriptor.buildFrom(file().build(), new FileDescriptor[] {DurationProto.getDescriptor()});
+      return FileDescriptor.buildFrom(
+          file().build(), new FileDescriptor[] {DurationProto.getDescriptor()});
     } catch (DescriptorValidationException impossible) {
       throw new IllegalStateException(impossible);
     }
@@ -107,8 +111,10 @@ final class UnseenEcho {
         MethodDescriptor.<DynamicMessage, DynamicMessage>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName(SAY)
-            .setRequestMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(requestType)))
-            .setResponseMarshaller(ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(responseType)))
+            .setRequestMarshaller(
+                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(requestType)))
+            .setResponseMarshaller(
+                ProtoUtils.marshaller(DynamicMessage.getDefaultInstance(responseType)))
             .build();
     return ServerServiceDefinition.builder("unseen.v1.Echo")
         .addMethod(

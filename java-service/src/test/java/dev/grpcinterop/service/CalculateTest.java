@@ -41,7 +41,8 @@ class CalculateTest {
         .isEqualTo(integer(Long.MAX_VALUE));
     assertThat(client.calculate(OPERATION_SUBTRACT, integer(Long.MIN_VALUE + 1), integer(1)))
         .isEqualTo(integer(Long.MIN_VALUE));
-    assertThat(client.calculate(OPERATION_MULTIPLY, integer(-3_037_000_499L), integer(3_037_000_499L)))
+    assertThat(
+            client.calculate(OPERATION_MULTIPLY, integer(-3_037_000_499L), integer(3_037_000_499L)))
         .isEqualTo(integer(-9_223_372_030_926_249_001L));
   }
 
@@ -63,9 +64,16 @@ class CalculateTest {
 
   @Test
   void realsFollowIeee754() {
-    assertThat(client.calculate(OPERATION_SUBTRACT, real(Double.POSITIVE_INFINITY), real(Double.POSITIVE_INFINITY)).getReal())
+    assertThat(
+            client
+                .calculate(
+                    OPERATION_SUBTRACT,
+                    real(Double.POSITIVE_INFINITY),
+                    real(Double.POSITIVE_INFINITY))
+                .getReal())
         .isNaN();
-    assertThat(client.calculate(OPERATION_MULTIPLY, real(Double.NaN), integer(0)).getReal()).isNaN();
+    assertThat(client.calculate(OPERATION_MULTIPLY, real(Double.NaN), integer(0)).getReal())
+        .isNaN();
     assertThat(client.calculate(OPERATION_MULTIPLY, real(-0.0), integer(5)).getReal())
         .isEqualTo(-0.0)
         .matches(v -> Double.doubleToRawLongBits(v) == Double.doubleToRawLongBits(-0.0), "is -0.0");
@@ -114,17 +122,38 @@ class CalculateTest {
             .withDeadlineAfter(5, TimeUnit.SECONDS);
     assertFieldError(
         () -> stub.calculate(CalculateRequest.getDefaultInstance()),
-        Code.INVALID_ARGUMENT, "operation is required", "operation", "is required");
+        Code.INVALID_ARGUMENT,
+        "operation is required",
+        "operation",
+        "is required");
     assertFieldError(
         () -> stub.calculate(CalculateRequest.newBuilder().setOperationValue(99).build()),
-        Code.INVALID_ARGUMENT, "unknown operation 99", "operation", "unknown value 99");
+        Code.INVALID_ARGUMENT,
+        "unknown operation 99",
+        "operation",
+        "unknown value 99");
     assertFieldError(
-        () -> stub.calculate(CalculateRequest.newBuilder().setOperation(OPERATION_ADD).setRight(integer(1)).build()),
-        Code.INVALID_ARGUMENT, "left operand is required", "left", "is required");
+        () ->
+            stub.calculate(
+                CalculateRequest.newBuilder()
+                    .setOperation(OPERATION_ADD)
+                    .setRight(integer(1))
+                    .build()),
+        Code.INVALID_ARGUMENT,
+        "left operand is required",
+        "left",
+        "is required");
     assertFieldError(
-        () -> stub.calculate(
-            CalculateRequest.newBuilder().setOperation(OPERATION_ADD).setLeft(integer(1))
-                .setRight(Number.getDefaultInstance()).build()),
-        Code.INVALID_ARGUMENT, "right operand is required", "right", "is required");
+        () ->
+            stub.calculate(
+                CalculateRequest.newBuilder()
+                    .setOperation(OPERATION_ADD)
+                    .setLeft(integer(1))
+                    .setRight(Number.getDefaultInstance())
+                    .build()),
+        Code.INVALID_ARGUMENT,
+        "right operand is required",
+        "right",
+        "is required");
   }
 }

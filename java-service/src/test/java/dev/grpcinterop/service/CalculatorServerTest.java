@@ -23,7 +23,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The server as it runs from its jar on its own: a real port, health and reflection, no control service. */
+/**
+ * The server as it runs from its jar on its own: a real port, health and reflection, no control
+ * service.
+ */
 class CalculatorServerTest {
   private CalculatorServer server;
   private ManagedChannel channel;
@@ -48,7 +51,9 @@ class CalculatorServerTest {
     var client = new CalculatorClient(channel, Duration.ofSeconds(5));
     assertThat(
             client.calculate(
-                Operation.OPERATION_MULTIPLY, CalculatorClient.integer(6), CalculatorClient.integer(7)))
+                Operation.OPERATION_MULTIPLY,
+                CalculatorClient.integer(6),
+                CalculatorClient.integer(7)))
         .isEqualTo(CalculatorClient.integer(42));
   }
 
@@ -56,14 +61,19 @@ class CalculatorServerTest {
   void reportsTheServerAndTheCalculatorServing() {
     var health = HealthGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     for (String service : new String[] {"", "calculator.v1.CalculatorService"}) {
-      assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
+      assertThat(
+              health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
           .as("health of \"%s\"", service)
           .isEqualTo(ServingStatus.SERVING);
     }
     var unknown =
         catchThrowableOfType(
             StatusRuntimeException.class,
-            () -> health.check(HealthCheckRequest.newBuilder().setService("interop.v1.PeerControlService").build()));
+            () ->
+                health.check(
+                    HealthCheckRequest.newBuilder()
+                        .setService("interop.v1.PeerControlService")
+                        .build()));
     assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
   }
 
@@ -71,7 +81,9 @@ class CalculatorServerTest {
   void reflectionListsTheCalculatorAndNoControlService() throws Exception {
     assertThat(ReflectionListing.services(channel))
         .containsExactlyInAnyOrder(
-            "calculator.v1.CalculatorService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+            "calculator.v1.CalculatorService",
+            "grpc.health.v1.Health",
+            "grpc.reflection.v1.ServerReflection");
   }
 
   @Test
@@ -86,7 +98,8 @@ class CalculatorServerTest {
                 MetadataUtils.newAttachHeadersInterceptor(headers),
                 MetadataUtils.newCaptureMetadataInterceptor(echoed, new AtomicReference<>())),
             Duration.ofSeconds(5));
-    client.calculate(Operation.OPERATION_ADD, CalculatorClient.integer(1), CalculatorClient.integer(1));
+    client.calculate(
+        Operation.OPERATION_ADD, CalculatorClient.integer(1), CalculatorClient.integer(1));
     assertThat(echoed.get().get(MetadataEchoInterceptor.ECHO_INITIAL)).isEqualTo("hello");
   }
 }

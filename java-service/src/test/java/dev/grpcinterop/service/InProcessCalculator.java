@@ -22,7 +22,9 @@ final class InProcessCalculator implements AutoCloseable {
     String name = InProcessServerBuilder.generateName();
     server =
         InProcessServerBuilder.forName(name)
-            .addService(ServerInterceptors.intercept(new CalculatorService(pacer), new MetadataEchoInterceptor()))
+            .addService(
+                ServerInterceptors.intercept(
+                    new CalculatorService(pacer), new MetadataEchoInterceptor()))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();

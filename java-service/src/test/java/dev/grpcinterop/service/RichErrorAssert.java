@@ -28,7 +28,8 @@ final class RichErrorAssert {
             });
   }
 
-  static com.google.rpc.Status assertError(ThrowingCallable call, Status.Code code, String message) {
+  static com.google.rpc.Status assertError(
+      ThrowingCallable call, Status.Code code, String message) {
     StatusRuntimeException failure = catchThrowableOfType(StatusRuntimeException.class, call);
     assertThat(failure).as("the call should fail with %s \"%s\"", code, message).isNotNull();
     assertThat(failure.getStatus().getCode()).isEqualTo(code);

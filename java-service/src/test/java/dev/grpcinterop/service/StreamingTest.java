@@ -55,12 +55,18 @@ class StreamingTest {
     for (long number : new long[] {0, -5, 1_000_000_000_001L}) {
       assertFieldError(
           () -> client.factorize(number, Duration.ZERO),
-          Code.INVALID_ARGUMENT, "number must be between 1 and 1000000000000", "number", "out of range");
+          Code.INVALID_ARGUMENT,
+          "number must be between 1 and 1000000000000",
+          "number",
+          "out of range");
     }
     for (Duration interval : new Duration[] {Duration.ofMillis(-1), Duration.ofSeconds(10, 1)}) {
       assertFieldError(
           () -> client.factorize(12, interval),
-          Code.INVALID_ARGUMENT, "interval must be between 0s and 10s", "interval", "out of range");
+          Code.INVALID_ARGUMENT,
+          "interval must be between 0s and 10s",
+          "interval",
+          "out of range");
     }
   }
 
@@ -68,7 +74,10 @@ class StreamingTest {
   void factorizeChecksTheNumberBeforeTheInterval() throws Exception {
     assertFieldError(
         () -> client.factorize(0, Duration.ofSeconds(11)),
-        Code.INVALID_ARGUMENT, "number must be between 1 and 1000000000000", "number", "out of range");
+        Code.INVALID_ARGUMENT,
+        "number must be between 1 and 1000000000000",
+        "number",
+        "out of range");
   }
 
   @Test
@@ -77,7 +86,10 @@ class StreamingTest {
         CalculatorServiceGrpc.newBlockingStub(calculator.channel)
             .withDeadlineAfter(200, TimeUnit.MILLISECONDS);
     var request =
-        FactorizeRequest.newBuilder().setNumber(1024).setInterval(Durations.fromMillis(100)).build();
+        FactorizeRequest.newBuilder()
+            .setNumber(1024)
+            .setInterval(Durations.fromMillis(100))
+            .build();
     List<Long> received = new ArrayList<>();
     var failure =
         catchThrowableOfType(
@@ -91,7 +103,8 @@ class StreamingTest {
   void sumIsExactForIntegersAndRealOtherwise() {
     assertThat(client.sum(List.of(integer(Long.MAX_VALUE), integer(-1), integer(1))).getSum())
         .isEqualTo(integer(Long.MAX_VALUE));
-    assertThat(client.sum(List.of(integer(1), real(0.5), integer(2))).getSum()).isEqualTo(real(3.5));
+    assertThat(client.sum(List.of(integer(1), real(0.5), integer(2))).getSum())
+        .isEqualTo(real(3.5));
     var empty = client.sum(List.of());
     assertThat(empty.getCount()).isZero();
     assertThat(empty.getSum()).isEqualTo(integer(0));
@@ -109,7 +122,10 @@ class StreamingTest {
   void sumRejectsAMissingValue() throws Exception {
     assertFieldError(
         () -> client.sum(List.of(integer(1), Number.getDefaultInstance(), integer(2))),
-        Code.INVALID_ARGUMENT, "value is required", "value", "is required");
+        Code.INVALID_ARGUMENT,
+        "value is required",
+        "value",
+        "is required");
   }
 
   @Test
@@ -144,12 +160,18 @@ class StreamingTest {
   void statisticsOrdersNegativeZeroFirstAndRejectsNaN() throws Exception {
     StatisticsResponse stats = client.statistics(List.of(0.0, -0.0), true);
     assertThat(stats.getSortedList()).containsExactly(-0.0, 0.0);
-    assertThat(Double.doubleToRawLongBits(stats.getMin())).isEqualTo(Double.doubleToRawLongBits(-0.0));
-    assertThat(Double.doubleToRawLongBits(stats.getMax())).isEqualTo(Double.doubleToRawLongBits(0.0));
-    assertThat(client.statistics(List.of(), true)).isEqualTo(StatisticsResponse.getDefaultInstance());
+    assertThat(Double.doubleToRawLongBits(stats.getMin()))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(Double.doubleToRawLongBits(stats.getMax()))
+        .isEqualTo(Double.doubleToRawLongBits(0.0));
+    assertThat(client.statistics(List.of(), true))
+        .isEqualTo(StatisticsResponse.getDefaultInstance());
     assertFieldError(
         () -> client.statistics(List.of(1.0, Double.NaN), false),
-        Code.INVALID_ARGUMENT, "values must not contain NaN", "values", "must not contain NaN");
+        Code.INVALID_ARGUMENT,
+        "values must not contain NaN",
+        "values",
+        "must not contain NaN");
   }
 
   private static <T> StreamObserver<T> collectInto(LinkedBlockingQueue<T> queue) {
