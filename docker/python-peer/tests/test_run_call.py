@@ -16,6 +16,9 @@ RUNNING_AVERAGE = "calculator.v1.CalculatorService/RunningAverage"
 ECHO_STATUS = "interop.v1.PeerControlService/EchoStatus"
 
 TIMEOUT = duration_pb2.Duration(seconds=10)
+# The control calls' own deadline: longer than the described calls' TIMEOUT, so that a described
+# call that runs out its deadline is still reported.
+CONTROL_TIMEOUT_SECONDS = 20
 UNIMPLEMENTED = grpc.StatusCode.UNIMPLEMENTED.value[0]
 INVALID_ARGUMENT = grpc.StatusCode.INVALID_ARGUMENT
 
@@ -63,17 +66,23 @@ class TestRawCalls:
     async def test_an_unknown_method_or_service_is_unimplemented(
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, target: str, method: str
     ) -> None:
-        report = await control.RunCall(raw_call(target, method, b""))
+        report = await control.RunCall(
+            raw_call(target, method, b""), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert report.status.code == UNIMPLEMENTED
 
     async def test_bytes_that_do_not_parse_fail_the_call_not_the_server(
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, target: str
     ) -> None:
-        report = await control.RunCall(raw_call(target, CALCULATE, b"\xff\x01"))
+        report = await control.RunCall(
+            raw_call(target, CALCULATE, b"\xff\x01"), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         # grpc.aio answers UNKNOWN here; other libraries INTERNAL. Either is an error status.
         assert report.status.code != 0
         assert list(report.responses) == []
-        after = await control.RunCall(call(target, CALCULATE, add(2, 3)))
+        after = await control.RunCall(
+            call(target, CALCULATE, add(2, 3)), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert after.status.code == 0
 
     async def test_an_unknown_field_is_ignored_and_responses_come_back_as_bytes(
@@ -81,7 +90,9 @@ class TestRawCalls:
     ) -> None:
         field_99_varint = bytes.fromhex("98062a")  # tag (99 << 3 | 0) as a varint, then 42
         request = add(2, 3).SerializeToString() + field_99_varint
-        report = await control.RunCall(raw_call(target, CALCULATE, request))
+        report = await control.RunCall(
+            raw_call(target, CALCULATE, request), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert report.status.code == 0
         [response] = report.responses
         assert response.type_url == ""
@@ -92,7 +103,8 @@ class TestRawCalls:
     ) -> None:
         values = [calculator_pb2.RunningAverageRequest(value=v) for v in (1.0, 3.0)]
         report = await control.RunCall(
-            raw_call(target, RUNNING_AVERAGE, *(v.SerializeToString() for v in values))
+            raw_call(target, RUNNING_AVERAGE, *(v.SerializeToString() for v in values)),
+            timeout=CONTROL_TIMEOUT_SECONDS,
         )
         averages = [
             calculator_pb2.RunningAverageResponse.FromString(r.value).average
@@ -104,7 +116,7 @@ class TestRawCalls:
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, target: str
     ) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await control.RunCall(raw_call(target, "", b""))
+            await control.RunCall(raw_call(target, "", b""), timeout=CONTROL_TIMEOUT_SECONDS)
         assert refused.value.code() == INVALID_ARGUMENT
 
 
@@ -127,7 +139,9 @@ class TestRunCalls:
                     ping_pong=True,
                 )
             )
-        reply = await control.RunCalls(peer_control_pb2.RunCallsRequest(calls=calls))
+        reply = await control.RunCalls(
+            peer_control_pb2.RunCallsRequest(calls=calls), timeout=CONTROL_TIMEOUT_SECONDS
+        )
 
         assert len(reply.results) == 60
         assert {result.status.code for result in reply.results} == {0}
@@ -147,7 +161,8 @@ class TestRunCalls:
         )
         started = time.monotonic()
         reply = await control.RunCalls(
-            peer_control_pb2.RunCallsRequest(calls=[call(target, FACTORIZE, slow)] * 10)
+            peer_control_pb2.RunCallsRequest(calls=[call(target, FACTORIZE, slow)] * 10),
+            timeout=CONTROL_TIMEOUT_SECONDS,
         )
         assert [len(result.responses) for result in reply.results] == [1] * 10
         assert time.monotonic() - started < 2.5
@@ -158,7 +173,9 @@ class TestRunCalls:
         calls = [call(target, CALCULATE, add(1, 1)) for _ in range(5)]
         calls[3].ClearField("timeout")
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await control.RunCalls(peer_control_pb2.RunCallsRequest(calls=calls))
+            await control.RunCalls(
+                peer_control_pb2.RunCallsRequest(calls=calls), timeout=CONTROL_TIMEOUT_SECONDS
+            )
         assert refused.value.code() == INVALID_ARGUMENT
         assert refused.value.details() == "call 3: timeout is required"
 
@@ -170,7 +187,9 @@ class TestEchoStatus:
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, target: str
     ) -> None:
         request = peer_control_pb2.EchoStatusRequest(code=2, message=self.SPECIAL_MESSAGE)
-        report = await control.RunCall(call(target, ECHO_STATUS, request))
+        report = await control.RunCall(
+            call(target, ECHO_STATUS, request), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert (report.status.code, report.status.message) == (2, self.SPECIAL_MESSAGE)
         assert report.status.details == b""
 
@@ -178,7 +197,9 @@ class TestEchoStatus:
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, target: str
     ) -> None:
         request = peer_control_pb2.EchoStatusRequest(code=0, message="ignored")
-        report = await control.RunCall(call(target, ECHO_STATUS, request))
+        report = await control.RunCall(
+            call(target, ECHO_STATUS, request), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert (report.status.code, report.status.message) == (0, "")
         [response] = report.responses
         assert unpacked(report, peer_control_pb2.EchoStatusResponse) == (
@@ -191,7 +212,9 @@ class TestEchoStatus:
     ) -> None:
         request = peer_control_pb2.EchoStatusRequest(code=9, message="no")
         echo = peer_control_pb2.MetadataEntry(key="x-grpc-test-echo-trailing-bin", binary=b"\x00")
-        report = await control.RunCall(call(target, ECHO_STATUS, request, metadata=[echo]))
+        report = await control.RunCall(
+            call(target, ECHO_STATUS, request, metadata=[echo]), timeout=CONTROL_TIMEOUT_SECONDS
+        )
         assert report.status.code == 9
         assert list(report.trailers) == [echo]
 

@@ -17,6 +17,7 @@ from peer.server_calls import host_port
 
 RESPONSE_COMPRESSION = "x-interop-response-compression"
 IDENTITY_AND_DEFLATE = 0b011
+TIMEOUT_SECONDS = 10
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ class TestResponseCompression:
     ) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as failed:
             await gzip_refusing_calculator.Statistics(
-                self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),)
+                self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),), timeout=TIMEOUT_SECONDS
             )
         assert "gzip" in failed.value.details()
 
@@ -48,6 +49,7 @@ class TestResponseCompression:
         factors = gzip_refusing_calculator.Factorize(
             calculator_pb2.FactorizeRequest(number=1024),
             metadata=((RESPONSE_COMPRESSION, "gzip"),),
+            timeout=TIMEOUT_SECONDS,
         )
         with pytest.raises(grpc.aio.AioRpcError) as failed:
             _ = [response async for response in factors]
@@ -56,14 +58,14 @@ class TestResponseCompression:
     async def test_none_unless_asked(
         self, gzip_refusing_calculator: calculator_pb2_grpc.CalculatorServiceStub
     ) -> None:
-        response = await gzip_refusing_calculator.Statistics(self.REQUEST)
+        response = await gzip_refusing_calculator.Statistics(self.REQUEST, timeout=TIMEOUT_SECONDS)
         assert response.count == 1000
 
     async def test_compressed_responses_arrive_intact(
         self, calculator: calculator_pb2_grpc.CalculatorServiceStub
     ) -> None:
         response = await calculator.Statistics(
-            self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),)
+            self.REQUEST, metadata=((RESPONSE_COMPRESSION, "gzip"),), timeout=TIMEOUT_SECONDS
         )
         assert list(response.sorted) == [1.0] * 1000
 
@@ -71,7 +73,9 @@ class TestResponseCompression:
         self, calculator: calculator_pb2_grpc.CalculatorServiceStub
     ) -> None:
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await calculator.Statistics(self.REQUEST, metadata=((RESPONSE_COMPRESSION, "br"),))
+            await calculator.Statistics(
+                self.REQUEST, metadata=((RESPONSE_COMPRESSION, "br"),), timeout=TIMEOUT_SECONDS
+            )
         assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -80,9 +84,11 @@ async def test_a_request_over_4_mib_is_refused_and_the_server_keeps_serving(
 ) -> None:
     five_mib_of_doubles = calculator_pb2.StatisticsRequest(values=[0.5] * (5 * 1024 * 1024 // 8))
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        await calculator.Statistics(five_mib_of_doubles)
+        await calculator.Statistics(five_mib_of_doubles, timeout=TIMEOUT_SECONDS)
     assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
-    response = await calculator.Statistics(calculator_pb2.StatisticsRequest(values=[0.5]))
+    response = await calculator.Statistics(
+        calculator_pb2.StatisticsRequest(values=[0.5]), timeout=TIMEOUT_SECONDS
+    )
     assert response.count == 1
 
 
@@ -93,7 +99,10 @@ async def test_factorize_answers_about_the_number_when_the_interval_is_wrong_too
         number=0, interval=duration_pb2.Duration(seconds=11)
     )
     with pytest.raises(grpc.aio.AioRpcError) as refused:
-        _ = [factor async for factor in calculator.Factorize(both_out_of_range, timeout=10)]
+        _ = [
+            factor
+            async for factor in calculator.Factorize(both_out_of_range, timeout=TIMEOUT_SECONDS)
+        ]
     assert (refused.value.code(), refused.value.details()) == (
         grpc.StatusCode.INVALID_ARGUMENT,
         "number must be between 1 and 1000000000000",
@@ -115,8 +124,11 @@ async def test_get_server_call_tells_one_connection_from_another(
         await calculator_pb2_grpc.CalculatorServiceStub(on).Statistics(
             calculator_pb2.StatisticsRequest(values=[0.5]),
             metadata=(("x-interop-call-id", call_id),),
+            timeout=TIMEOUT_SECONDS,
         )
-        found = await control.GetServerCall(peer_control_pb2.GetServerCallRequest(call_id=call_id))
+        found = await control.GetServerCall(
+            peer_control_pb2.GetServerCallRequest(call_id=call_id), timeout=TIMEOUT_SECONDS
+        )
         return found.peer
 
     # gRPC core shares connections between channels with equal arguments unless told otherwise.

@@ -23,6 +23,9 @@ OK = grpc.StatusCode.OK.value[0]
 UNAVAILABLE = grpc.StatusCode.UNAVAILABLE.value[0]
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+# The tests' own RPCs: longer than any described call's timeout (at most 10 s), so that RunCall
+# still reports a described call that runs out its deadline.
+TIMEOUT_SECONDS = 20
 
 
 def add_one_and_one() -> any_pb2.Any:
@@ -74,7 +77,7 @@ class TestServerId:
     ) -> None:
         request = calculator_pb2.CalculateRequest()
         request.ParseFromString(add_one_and_one().value)
-        call = calculator.Calculate(request)
+        call = calculator.Calculate(request, timeout=TIMEOUT_SECONDS)
         await call
         assert dict(await call.initial_metadata())[SERVER_ID] == peer.server_id
 
@@ -82,7 +85,7 @@ class TestServerId:
         self, peer: PeerServer, calculator: calculator_pb2_grpc.CalculatorServiceStub
     ) -> None:
         # No operation: INVALID_ARGUMENT, after the headers went out.
-        call = calculator.Calculate(calculator_pb2.CalculateRequest())
+        call = calculator.Calculate(calculator_pb2.CalculateRequest(), timeout=TIMEOUT_SECONDS)
         with pytest.raises(grpc.aio.AioRpcError):
             await call
         assert dict(await call.initial_metadata())[SERVER_ID] == peer.server_id
@@ -94,6 +97,7 @@ class TestServerId:
                 call = calculator_pb2_grpc.CalculatorServiceStub(channel).Calculate(
                     calculator_pb2.CalculateRequest(),
                     metadata=(("x-grpc-test-echo-initial", "hi"),),
+                    timeout=TIMEOUT_SECONDS,
                 )
                 with pytest.raises(grpc.aio.AioRpcError):
                     await call
@@ -128,7 +132,9 @@ class TestTls:
         config = peer_control_pb2.ChannelConfig(
             tls=peer_control_pb2.Tls(ca_cert=authority.certificate)
         )
-        report = await control.RunCall(calculate(f"localhost:{tls_peer.tls_port}", config))
+        report = await control.RunCall(
+            calculate(f"localhost:{tls_peer.tls_port}", config), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == OK, report.status.message
         assert server_id(report) == tls_peer.server_id
 
@@ -139,7 +145,9 @@ class TestTls:
             tls=peer_control_pb2.Tls(ca_cert=other_authority.certificate)
         )
         began = time.monotonic()
-        report = await control.RunCall(calculate(f"localhost:{tls_peer.tls_port}", config, 5))
+        report = await control.RunCall(
+            calculate(f"localhost:{tls_peer.tls_port}", config, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
         assert time.monotonic() - began < 5
 
@@ -149,7 +157,9 @@ class TestTls:
         config = peer_control_pb2.ChannelConfig(
             tls=peer_control_pb2.Tls(ca_cert=authority.certificate)
         )
-        report = await control.RunCall(calculate(f"127.0.0.1:{tls_peer.tls_port}", config, 5))
+        report = await control.RunCall(
+            calculate(f"127.0.0.1:{tls_peer.tls_port}", config, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
 
     async def test_tls_to_the_plaintext_port_fails(
@@ -158,11 +168,15 @@ class TestTls:
         config = peer_control_pb2.ChannelConfig(
             tls=peer_control_pb2.Tls(ca_cert=authority.certificate)
         )
-        report = await control.RunCall(calculate(f"localhost:{tls_peer.port}", config, 5))
+        report = await control.RunCall(
+            calculate(f"localhost:{tls_peer.port}", config, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
 
     async def test_plaintext_to_the_tls_port_fails(self, tls_peer: PeerServer, control) -> None:
-        report = await control.RunCall(calculate(f"localhost:{tls_peer.tls_port}", None, 5))
+        report = await control.RunCall(
+            calculate(f"localhost:{tls_peer.tls_port}", None, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
 
 
@@ -200,14 +214,18 @@ class TestMutualTls:
         self, mtls_peer: PeerServer, control, authority: CertificateAuthority
     ) -> None:
         config = self.config(authority, client_ca=authority)
-        report = await control.RunCall(calculate(f"localhost:{mtls_peer.tls_port}", config))
+        report = await control.RunCall(
+            calculate(f"localhost:{mtls_peer.tls_port}", config), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == OK, report.status.message
 
     async def test_no_client_certificate_is_refused(
         self, mtls_peer: PeerServer, control, authority: CertificateAuthority
     ) -> None:
         config = self.config(authority, client_ca=None)
-        report = await control.RunCall(calculate(f"localhost:{mtls_peer.tls_port}", config, 5))
+        report = await control.RunCall(
+            calculate(f"localhost:{mtls_peer.tls_port}", config, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
 
     async def test_a_client_certificate_from_another_ca_is_refused_and_the_server_serves_on(
@@ -218,10 +236,14 @@ class TestMutualTls:
         other_authority: CertificateAuthority,
     ) -> None:
         wrong = self.config(authority, client_ca=other_authority)
-        report = await control.RunCall(calculate(f"localhost:{mtls_peer.tls_port}", wrong, 5))
+        report = await control.RunCall(
+            calculate(f"localhost:{mtls_peer.tls_port}", wrong, 5), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == UNAVAILABLE
         right = self.config(authority, client_ca=authority)
-        report = await control.RunCall(calculate(f"localhost:{mtls_peer.tls_port}", right))
+        report = await control.RunCall(
+            calculate(f"localhost:{mtls_peer.tls_port}", right), timeout=TIMEOUT_SECONDS
+        )
         assert report.status.code == OK, report.status.message
 
 
@@ -231,21 +253,31 @@ class TestSetServing:
     async def statuses(self, channel: grpc.aio.Channel) -> set[int]:
         health = health_pb2_grpc.HealthStub(channel)
         return {
-            (await health.Check(health_pb2.HealthCheckRequest(service=service))).status
+            (
+                await health.Check(
+                    health_pb2.HealthCheckRequest(service=service), timeout=TIMEOUT_SECONDS
+                )
+            ).status
             for service in self.SERVICES
         }
 
     async def test_check_and_watch_follow_it(
         self, control: peer_control_pb2_grpc.PeerControlServiceStub, channel: grpc.aio.Channel
     ) -> None:
-        watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest())
+        watch = health_pb2_grpc.HealthStub(channel).Watch(
+            health_pb2.HealthCheckRequest(), timeout=TIMEOUT_SECONDS
+        )
         assert (await watch.read()).status == SERVING
 
-        await control.SetServing(peer_control_pb2.SetServingRequest(serving=False))
+        await control.SetServing(
+            peer_control_pb2.SetServingRequest(serving=False), timeout=TIMEOUT_SECONDS
+        )
         assert await self.statuses(channel) == {NOT_SERVING}
         assert (await watch.read()).status == NOT_SERVING
 
-        await control.SetServing(peer_control_pb2.SetServingRequest(serving=True))
+        await control.SetServing(
+            peer_control_pb2.SetServingRequest(serving=True), timeout=TIMEOUT_SECONDS
+        )
         assert await self.statuses(channel) == {SERVING}
         assert (await watch.read()).status == SERVING
         watch.cancel()
@@ -276,7 +308,7 @@ class TestChannelConfig:
     ) -> None:
         config = peer_control_pb2.ChannelConfig(load_balancing_policy="least_request_please")
         with pytest.raises(grpc.aio.AioRpcError) as refused:
-            await control.RunCall(calculate(target, config))
+            await control.RunCall(calculate(target, config), timeout=TIMEOUT_SECONDS)
         assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
         assert "least_request_please" in refused.value.details()
 
@@ -302,10 +334,11 @@ class TestLoadBalancing:
     ) -> set[str]:
         # The first call makes the channel, which then connects to every address; calls made before
         # the others are ready all go to the first one ready.
-        await control.RunCall(calculate(target, config))
+        await control.RunCall(calculate(target, config), timeout=TIMEOUT_SECONDS)
         await asyncio.sleep(0.5)
         reply = await control.RunCalls(
-            peer_control_pb2.RunCallsRequest(calls=[calculate(target, config)] * 10)
+            peer_control_pb2.RunCallsRequest(calls=[calculate(target, config)] * 10),
+            timeout=TIMEOUT_SECONDS,
         )
         assert {result.status.code for result in reply.results} == {OK}
         return {server_id(result) for result in reply.results}
@@ -333,7 +366,7 @@ class TestLoadBalancing:
         assert await self.served_by(control, target, config) == {"replica-1", "replica-2"}
         async with grpc.aio.insecure_channel(f"localhost:{replicas[0].port}") as channel:
             await peer_control_pb2_grpc.PeerControlServiceStub(channel).SetServing(
-                peer_control_pb2.SetServingRequest(serving=False)
+                peer_control_pb2.SetServingRequest(serving=False), timeout=TIMEOUT_SECONDS
             )
         await asyncio.sleep(0.5)  # The client learns it through its Watch stream.
         assert await self.served_by(control, target, config) == {"replica-2"}
@@ -371,7 +404,8 @@ class TestKeepalive:
                     requests=[packed],
                     timeout=duration_pb2.Duration(seconds=10),
                     channel=peer_control_pb2.ChannelConfig(keepalive=keepalive),
-                )
+                ),
+                timeout=TIMEOUT_SECONDS,
             )
             assert report.status.code == UNAVAILABLE, report.status
             assert time.monotonic() - began < 8
