@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.cases.CaseCatalog;
 import dev.grpcinterop.harness.cases.Mismatch;
+import dev.grpcinterop.harness.cases.generated.GeneratedCase;
 import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.peers.PeerManifest;
@@ -13,6 +14,7 @@ import dev.grpcinterop.harness.peers.Repository;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
+import dev.grpcinterop.harness.run.GeneratedRunner;
 import dev.grpcinterop.harness.run.MatrixRunner;
 import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
@@ -35,6 +37,16 @@ import org.opentest4j.AssertionFailedError;
 class InteropMatrixIT {
   private static final Path REPORT = Path.of("target/interop-report");
 
+  private static final List<String> SERVICES_UNDER_TEST =
+      List.of("calculator.v1.CalculatorService");
+
+  /**
+   * -Dinterop.seed replays a run's generated requests; each failure prints the seed it came from.
+   */
+  private static final long GENERATED_SEED = Long.getLong("interop.seed", 20261201L);
+
+  private static final int GENERATED_PER_METHOD = Integer.getInteger("interop.generated", 8);
+
   /** The released contract, as scripts/check-proto --accept records it. */
   private static final String BASELINE = "proto-baseline";
 
@@ -51,7 +63,15 @@ class InteropMatrixIT {
     Path root = Repository.root();
     peers = Peers.discover(root);
     // Cases are read before any container starts: a mistake in a case file costs no build.
-    var cases = CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()));
+    List<GeneratedCase> allGenerated =
+        GeneratedCase.forServices(
+            Contracts.current(), SERVICES_UNDER_TEST, GENERATED_SEED, GENERATED_PER_METHOD);
+    List<String> otherNames =
+        new ArrayList<>(allGenerated.stream().map(GeneratedCase::name).toList());
+    otherNames.add(UnseenContractCalls.CASE);
+    var cases =
+        CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()), otherNames);
+    var generated = CaseSelection.amongGenerated(allGenerated);
     var wireCases =
         CaseSelection.among(
             CaseCatalog.wireCases(root, Contracts.current(), Contracts.baseline().methods()));
@@ -66,7 +86,9 @@ class InteropMatrixIT {
             Contracts.baseline());
     var runner = new MatrixRunner(peers);
     long start = System.nanoTime();
-    results = runner.run(cases, topology.pairs());
+    results = new ArrayList<>(runner.run(cases, topology.pairs()));
+    results.addAll(
+        new GeneratedRunner(peers, Contracts.current()).run(generated, topology.pairs()));
     skewResults = runner.run(wireCases, topology.skewPairs());
     // Last, as it hands every client another contract in place of the calculator's.
     if (CaseSelection.selectsByName(UnseenContractCalls.CASE)) {

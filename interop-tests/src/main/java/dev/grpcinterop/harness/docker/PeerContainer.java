@@ -71,6 +71,14 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return withNetwork(network).withNetworkAliases(aliases);
   }
 
+  /**
+   * Keeps this address on the network across a stop and a start, as a replica must for clients to
+   * find it again without re-resolving its name.
+   */
+  public PeerContainer withFixedAddress(String address) {
+    return withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(address));
+  }
+
   /** The peer's language, as its folder names it: known failures are declared per language. */
   public String peer() {
     return peer;

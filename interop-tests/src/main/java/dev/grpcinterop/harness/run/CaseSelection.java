@@ -1,6 +1,7 @@
 package dev.grpcinterop.harness.run;
 
 import dev.grpcinterop.harness.cases.InteropCase;
+import dev.grpcinterop.harness.cases.generated.GeneratedCase;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -15,12 +16,26 @@ public final class CaseSelection {
 
   /** The selected cases of the catalog; a pattern that matches none of them is an error. */
   public static List<InteropCase> fromSystemProperty(List<InteropCase> all) {
-    return select(all, System.getProperty("interop.cases", ""), true);
+    return fromSystemProperty(all, List.of());
+  }
+
+  /**
+   * The same, where a pattern may also match one of {@code otherNames}: the cases a run makes
+   * besides the catalog's (generated ones, the unseen contract's).
+   */
+  public static List<InteropCase> fromSystemProperty(
+      List<InteropCase> all, List<String> otherNames) {
+    return select(all, otherNames, System.getProperty("interop.cases", ""), true);
   }
 
   /** The selected cases among a part of the catalog, such as the version-skew cases. */
   public static List<InteropCase> among(List<InteropCase> some) {
-    return select(some, System.getProperty("interop.cases", ""), false);
+    return select(some, List.of(), System.getProperty("interop.cases", ""), false);
+  }
+
+  /** The generated cases -Dinterop.cases selects, by name ("generated_*"). */
+  public static List<GeneratedCase> amongGenerated(List<GeneratedCase> generated) {
+    return generated.stream().filter(c -> selectsByName(c.name())).toList();
   }
 
   /** Whether -Dinterop.cases selects a case of this name (it does when it names nothing). */
@@ -35,15 +50,20 @@ public final class CaseSelection {
   }
 
   static List<InteropCase> select(List<InteropCase> all, String selection, boolean strict) {
-    List<String> globs =
-        Arrays.stream(selection.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    return select(all, List.of(), selection, strict);
+  }
+
+  static List<InteropCase> select(
+      List<InteropCase> all, List<String> otherNames, String selection, boolean strict) {
+    List<String> globs = globs(selection);
     if (globs.isEmpty()) {
       return all;
     }
     List<Pattern> patterns = globs.stream().map(KnownFailures::glob).toList();
     for (int i = 0; strict && i < globs.size(); i++) {
       Pattern pattern = patterns.get(i);
-      if (all.stream().noneMatch(c -> pattern.matcher(c.name()).matches())) {
+      if (all.stream().noneMatch(c -> pattern.matcher(c.name()).matches())
+          && otherNames.stream().noneMatch(n -> pattern.matcher(n).matches())) {
         throw new IllegalArgumentException(
             "-Dinterop.cases names \""
                 + globs.get(i)

@@ -45,7 +45,7 @@ public final class PeerDeployment implements AutoCloseable {
   public static PeerDeployment start(
       PeerManifest peer,
       Path root,
-      Network network,
+      RunNetwork network,
       RunCredentials credentials,
       Set<Instance> needed,
       Path baselineProto) {
@@ -61,10 +61,11 @@ public final class PeerDeployment implements AutoCloseable {
 
   private void startAll(
       Path root,
-      Network network,
+      RunNetwork run,
       RunCredentials credentials,
       Set<Instance> needed,
       Path baselineProto) {
+    Network network = run.network();
     String name = manifest.name();
     var image = PeerImage.of(manifest, root);
     var ca = credentials.ca();
@@ -92,6 +93,7 @@ public final class PeerDeployment implements AutoCloseable {
             start(
                 new PeerContainer(image, replica)
                     .onNetwork(network, replica, endpoints.replicasAlias())
+                    .withFixedAddress(run.fixedAddress())
                     .withEnv("SERVER_ID", replica)));
       }
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.testcontainers.containers.Network;
 
 /**
  * Every language's servers of a run, on one network where each instance is reachable by name, and
@@ -23,7 +22,7 @@ import org.testcontainers.containers.Network;
 public final class Topology implements AutoCloseable {
   private static final long LOAD_CONTRACT_MILLIS = 10_000;
 
-  private final Network network = Network.newNetwork();
+  private final RunNetwork network = RunNetwork.create();
   private final RunCredentials credentials = new RunCredentials();
   private final Map<String, PeerDeployment> deployments = new LinkedHashMap<>();
   private final Contract current;

@@ -57,12 +57,27 @@ public final class BalancingCases {
             pair ->
                 pair.server()
                     .withReplicas(
-                        replicas -> servedBy(pair, replicas.size(), ROUND_ROBIN, true).mismatch())),
+                        replicas ->
+                            servedBy(
+                                    pair,
+                                    replicas.size(),
+                                    ownChannel("round_robin_over_replicas"),
+                                    true)
+                                .mismatch())),
         InteropCase.of("replica_stopped", group, REPLICAS, BalancingCases::replicaStopped),
         InteropCase.of(
             "health_aware_balancing", group, REPLICAS, BalancingCases::healthAwareBalancing),
         InteropCase.of(
             "reconnection_after_server_restart", group, REPLICAS, BalancingCases::reconnection));
+  }
+
+  /**
+   * A round_robin channel of the case's own. A channel that saw a replica stop has resolved the
+   * name without it, and a client re-resolves only when a connection fails, so a channel shared
+   * with an earlier case would not find a restarted replica: each case starts from a fresh one.
+   */
+  private static ChannelConfig ownChannel(String caseName) {
+    return ROUND_ROBIN.toBuilder().setChannelKey(caseName).build();
   }
 
   /** The replicas that served, and what went wrong on the way. */
@@ -126,7 +141,8 @@ public final class BalancingCases {
               PeerContainer stopped = replicas.get(0);
               Replicas.stop(stopped);
               try {
-                Served served = servedBy(pair, replicas.size() - 1, ROUND_ROBIN, true);
+                Served served =
+                    servedBy(pair, replicas.size() - 1, ownChannel("replica_stopped"), true);
                 return served
                     .mismatch()
                     .and(stillServing(stopped, served))
@@ -146,7 +162,8 @@ public final class BalancingCases {
         .withReplicas(
             replicas -> {
               PeerContainer sick = replicas.get(1);
-              ChannelConfig healthAware = ROUND_ROBIN.toBuilder().setHealthCheck(true).build();
+              ChannelConfig healthAware =
+                  ownChannel("health_aware_balancing").toBuilder().setHealthCheck(true).build();
               Mismatch set = setServing(pair, sick, false);
               if (!set.isEmpty()) {
                 return set;

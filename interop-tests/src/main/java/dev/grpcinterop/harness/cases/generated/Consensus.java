@@ -1,0 +1,132 @@
+package dev.grpcinterop.harness.cases.generated;
+
+import com.google.protobuf.Message;
+import com.google.protobuf.TextFormat;
+import dev.grpcinterop.harness.cases.Expectation;
+import dev.grpcinterop.harness.cases.ExpectationCheck;
+import dev.grpcinterop.harness.cases.Mismatch;
+import dev.grpcinterop.harness.cases.Observation;
+import io.grpc.Status;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The judge of a generated case, which has no written expectation: every pair must give the answer
+ * most pairs gave — so a client that decodes the same server's answer differently (client
+ * consensus) and a server that answers the same request differently (server consensus) both show —
+ * and no server may answer INTERNAL or UNKNOWN (robustness). Pure.
+ */
+public final class Consensus {
+  private static final TextFormat.Printer PRINTER = TextFormat.printer().emittingSingleLine(true);
+
+  private Consensus() {}
+
+  /**
+   * What is wrong with each pair's observation, by the pair's name ("python → node"), in the order
+   * given; an empty mismatch for a pair that gave the consensus answer.
+   */
+  public static Map<String, Mismatch> judge(Map<String, Observation> byPair) {
+    Map<String, String> answers = new LinkedHashMap<>();
+    byPair.forEach((pair, observed) -> answers.put(pair, answer(observed)));
+    Map<String, Long> counts =
+        answers.values().stream()
+            .collect(
+                Collectors.groupingBy(
+                    Function.identity(), LinkedHashMap::new, Collectors.counting()));
+    String consensus =
+        counts.entrySet().stream()
+            .max(Map.Entry.comparingByValue())
+            .map(Map.Entry::getKey)
+            .orElse("");
+    String reference =
+        answers.entrySet().stream()
+            .filter(e -> e.getValue().equals(consensus))
+            .findFirst()
+            .map(Map.Entry::getKey)
+            .orElse("");
+    Expectation expected = byPair.isEmpty() ? null : expectationFrom(byPair.get(reference));
+    String context =
+        "the answer "
+            + counts.getOrDefault(consensus, 0L)
+            + " of "
+            + byPair.size()
+            + " pairs gave ("
+            + reference
+            + ")";
+
+    Map<String, Mismatch> judged = new LinkedHashMap<>();
+    byPair.forEach(
+        (pair, observed) -> {
+          Mismatch mismatch = robustness(observed);
+          if (!answers.get(pair).equals(consensus)) {
+            Mismatch differs = ExpectationCheck.check(expected, observed);
+            if (differs.isEmpty()) {
+              differs = Mismatch.of("answer", consensus, answers.get(pair));
+            }
+            mismatch = mismatch.and(differs.in("against " + context));
+          }
+          judged.put(pair, mismatch);
+        });
+    return judged;
+  }
+
+  /** A generated request is a client's mistake at worst: a server must never fail on it. */
+  private static Mismatch robustness(Observation observed) {
+    if (observed.code() == Status.Code.INTERNAL || observed.code() == Status.Code.UNKNOWN) {
+      return Mismatch.of(
+          "status of a generated request",
+          "anything but INTERNAL or UNKNOWN",
+          observed.code() + " \"" + observed.message() + "\"");
+    }
+    return Mismatch.NONE;
+  }
+
+  /** What the reference pair observed, as an expectation for the others. */
+  static Expectation expectationFrom(Observation reference) {
+    return new Expectation(
+        reference.code(),
+        reference.code() == Status.Code.OK ? Optional.empty() : Optional.of(reference.message()),
+        Optional.empty(),
+        Optional.of(reference.responses()),
+        Expectation.FieldRules.EXACT,
+        reference.richStatus().map(rich -> List.copyOf(rich.details())),
+        List.of(),
+        List.of(),
+        Optional.empty());
+  }
+
+  /** The answer as one line: what must be the same for every pair. */
+  static String answer(Observation observed) {
+    StringBuilder text = new StringBuilder(observed.code().toString());
+    if (observed.code() != Status.Code.OK) {
+      text.append(" \"").append(observed.message()).append('"');
+    }
+    for (Message response : observed.responses()) {
+      text.append(" | ")
+          .append(response.getDescriptorForType().getName())
+          .append(" {")
+          .append(PRINTER.printToString(response))
+          .append('}');
+    }
+    observed
+        .richStatus()
+        .ifPresent(
+            rich ->
+                rich.details()
+                    .forEach(
+                        detail ->
+                            text.append(" | detail ")
+                                .append(detail.getDescriptorForType().getName())
+                                .append(" {")
+                                .append(PRINTER.printToString(detail))
+                                .append('}')));
+    if (!observed.detailsProblem().isEmpty()) {
+      text.append(" | ").append(observed.detailsProblem());
+    }
+    return text.toString();
+  }
+}
