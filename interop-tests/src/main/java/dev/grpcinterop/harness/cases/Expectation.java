@@ -83,16 +83,7 @@ public record Expectation(
 
   /** Success with exactly these responses. */
   public static Expectation ok(Message... responses) {
-    return new Expectation(
-        Status.Code.OK,
-        Optional.empty(),
-        Optional.empty(),
-        Optional.of(List.of(responses)),
-        FieldRules.EXACT,
-        Optional.empty(),
-        List.of(),
-        List.of(),
-        Optional.empty());
+    return code(Status.Code.OK, responses);
   }
 
   /** This code, whatever the message, and these responses before it. */
@@ -133,17 +124,5 @@ public record Expectation(
         headers,
         trailers,
         Optional.of(view));
-  }
-
-  /** The expectation as a reader of a report would say it, in one line. */
-  public String summary() {
-    StringBuilder text = new StringBuilder(code.toString());
-    message.ifPresent(m -> text.append(" \"").append(Values.quoteless(m)).append('"'));
-    messagePattern.ifPresent(p -> text.append(" matching /").append(p).append('/'));
-    responses.ifPresentOrElse(
-        r -> text.append(", ").append(r.size()).append(r.size() == 1 ? " response" : " responses"),
-        () -> text.append(", any responses"));
-    details.ifPresent(d -> text.append(", ").append(d.size()).append(" error details"));
-    return text.toString();
   }
 }
