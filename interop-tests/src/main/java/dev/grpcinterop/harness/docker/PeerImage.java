@@ -142,12 +142,19 @@ public final class PeerImage {
           try (Stream<Path> walk = Files.walk(source)) {
             walk.filter(Files::isRegularFile)
                 .filter(file -> !skipped(source.relativize(file)))
+                // Of the contract's folders, only the .proto files: buf.yaml and the like are no
+                // peer's input, and a baseline without them still makes the same image.
+                .filter(file -> !isContract(contextPath) || file.toString().endsWith(".proto"))
                 .forEach(file -> files.put(contextPath + "/" + source.relativize(file), file));
           } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + source, e);
           }
         });
     return files;
+  }
+
+  private static boolean isContract(String contextPath) {
+    return contextPath.equals("proto") || contextPath.startsWith("proto/");
   }
 
   private static boolean skipped(Path relative) {
