@@ -52,14 +52,15 @@ public final class RunNetwork implements AutoCloseable {
     String subnet;
     try {
       subnet =
-          docker
-              .inspectNetworkCmd()
-              .withNetworkId(probe)
-              .exec()
-              .getIpam()
-              .getConfig()
-              .get(0)
-              .getSubnet();
+          docker.inspectNetworkCmd().withNetworkId(probe).exec().getIpam().getConfig().stream()
+              .map(Ipam.Config::getSubnet)
+              .filter(s -> s != null && s.contains("."))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "Docker gave a new network no IPv4 subnet; the suite needs one for its"
+                              + " containers (check the daemon's default-address-pools)."));
     } finally {
       docker.removeNetworkCmd(probe).exec();
     }
