@@ -72,9 +72,7 @@ class InteropMatrixIT {
     var cases =
         CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()), otherNames);
     var generated = CaseSelection.amongGenerated(allGenerated);
-    var wireCases =
-        CaseSelection.among(
-            CaseCatalog.wireCases(root, Contracts.current(), Contracts.baseline().methods()));
+    var wireCases = CaseCatalog.wireCases(cases, Contracts.baseline().methods());
     // Only what the selected cases use is started: no replicas for -Dinterop.cases=tls_unary.
     topology =
         Topology.start(

@@ -28,11 +28,6 @@ public final class CaseSelection {
     return select(all, otherNames, System.getProperty("interop.cases", ""), true);
   }
 
-  /** The selected cases among a part of the catalog, such as the version-skew cases. */
-  public static List<InteropCase> among(List<InteropCase> some) {
-    return select(some, List.of(), System.getProperty("interop.cases", ""), false);
-  }
-
   /** The generated cases -Dinterop.cases selects, by name ("generated_*"). */
   public static List<GeneratedCase> amongGenerated(List<GeneratedCase> generated) {
     return generated.stream().filter(c -> selectsByName(c.name())).toList();
