@@ -7,7 +7,7 @@ import dev.grpcinterop.harness.cases.generated.GeneratedCase;
 import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.run.Verdicts.Judgement;
-import dev.grpcinterop.harness.topology.Pair;
+import dev.grpcinterop.harness.topology.Cell;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +37,7 @@ public final class GeneratedRunner {
     this.contract = contract;
   }
 
-  public List<CaseResult> run(List<GeneratedCase> cases, List<Pair> pairs)
+  public List<CaseResult> run(List<GeneratedCase> cases, List<? extends Cell> pairs)
       throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     List<CaseResult> results = new ArrayList<>();
@@ -51,11 +51,12 @@ public final class GeneratedRunner {
     return results;
   }
 
-  private List<CaseResult> runOne(GeneratedCase generated, List<Pair> pairs, ExecutorService pool)
+  private List<CaseResult> runOne(
+      GeneratedCase generated, List<? extends Cell> pairs, ExecutorService pool)
       throws InterruptedException {
     long start = System.nanoTime();
-    Map<Pair, Future<Observation>> pending = new LinkedHashMap<>();
-    for (Pair pair : pairs) {
+    Map<Cell, Future<Observation>> pending = new LinkedHashMap<>();
+    for (Cell pair : pairs) {
       pending.put(
           pair,
           pool.submit(
@@ -83,7 +84,7 @@ public final class GeneratedRunner {
     long millis = (System.nanoTime() - start) / 1_000_000 / Math.max(1, pairs.size());
     Map<String, Mismatch> judged = Consensus.judge(observed);
     List<CaseResult> results = new ArrayList<>();
-    for (Pair pair : pairs) {
+    for (Cell pair : pairs) {
       Optional<String> failure =
           Optional.ofNullable(refused.get(pair.name()))
               .or(

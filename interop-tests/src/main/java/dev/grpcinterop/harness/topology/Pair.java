@@ -28,7 +28,8 @@ public record Pair(
     PeerDeployment server,
     PeerContainer serverInstance,
     String serverLabel,
-    RunCredentials credentials) {
+    RunCredentials credentials)
+    implements Cell {
 
   /** Room past a call's own deadline for the client peer to report it. */
   private static final long REPORT_MILLIS = 10_000;
@@ -36,15 +37,18 @@ public record Pair(
   private static final int MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
   /** "python → node". */
+  @Override
   public String name() {
     return clientLabel + " → " + serverLabel;
   }
 
   /** The language of the client, as known failures name it. */
+  @Override
   public String clientPeer() {
     return client.peer();
   }
 
+  @Override
   public String serverPeer() {
     return server.peer();
   }
@@ -55,6 +59,7 @@ public record Pair(
   }
 
   /** Has the client peer make {@code call} against the server, and returns what it saw. */
+  @Override
   public RunCallResponse call(RunCallRequest call) {
     return call(call, serverInstance.networkTarget());
   }
