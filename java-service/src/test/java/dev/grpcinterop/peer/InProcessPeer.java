@@ -1,5 +1,6 @@
 package dev.grpcinterop.peer;
 
+import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.service.CalculatorService;
 import dev.grpcinterop.service.MetadataEchoInterceptor;
 import io.grpc.ManagedChannel;
@@ -44,6 +45,11 @@ final class InProcessPeer implements AutoCloseable {
       builder.addService(service);
     }
     server = builder.build().start();
+  }
+
+  /** A stub of the peer's control service, with the deadline every test call has. */
+  PeerControlServiceGrpc.PeerControlServiceBlockingStub control() {
+    return PeerControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
   @Override

@@ -21,7 +21,6 @@ import dev.grpcinterop.interop.v1.RunCallResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,9 +34,7 @@ class LoadContractTest {
   @BeforeEach
   void start() throws Exception {
     peer = new InProcessPeer(UnseenEcho.service());
-    control =
-        PeerControlServiceGrpc.newBlockingStub(peer.channel)
-            .withDeadlineAfter(10, TimeUnit.SECONDS);
+    control = peer.control();
   }
 
   @AfterEach

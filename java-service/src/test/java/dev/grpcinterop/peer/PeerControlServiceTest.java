@@ -23,7 +23,6 @@ import dev.grpcinterop.interop.v1.RunCallResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,9 +38,7 @@ class PeerControlServiceTest {
   @BeforeEach
   void start() throws Exception {
     peer = new InProcessPeer();
-    control =
-        PeerControlServiceGrpc.newBlockingStub(peer.channel)
-            .withDeadlineAfter(10, TimeUnit.SECONDS);
+    control = peer.control();
   }
 
   @AfterEach

@@ -20,7 +20,6 @@ import dev.grpcinterop.interop.v1.Tls;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -45,9 +44,7 @@ class RunCallRefusalTest {
   @BeforeEach
   void start() throws Exception {
     peer = new InProcessPeer();
-    control =
-        PeerControlServiceGrpc.newBlockingStub(peer.channel)
-            .withDeadlineAfter(10, TimeUnit.SECONDS);
+    control = peer.control();
   }
 
   @AfterEach
