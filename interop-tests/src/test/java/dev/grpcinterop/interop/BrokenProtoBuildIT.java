@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.grpcinterop.harness.docker.DockerPreflight;
+import dev.grpcinterop.harness.docker.ImageBuildException;
 import dev.grpcinterop.harness.docker.PeerImage;
-import dev.grpcinterop.harness.docker.PeerImageBuildException;
 import dev.grpcinterop.harness.peers.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class BrokenProtoBuildIT {
 
     var failure =
         catchThrowableOfType(
-            PeerImageBuildException.class, () -> PeerImage.of("python", checkout).resolve());
+            ImageBuildException.class, () -> PeerImage.of("python", checkout).resolve());
 
     assertThat(failure).as("building the python peer from a broken proto").isNotNull();
     assertThat(failure.getMessage())

@@ -27,11 +27,20 @@ public final class CaseFiles {
 
   /** Every *.yaml file in {@code folder}, in name order, read with {@code contract}. */
   public static List<DataCase> load(Path folder, Contract contract) {
-    return load(folder, contract, null);
+    return load(folder, contract, (Path) null);
   }
 
   /** The same, naming files in messages relative to {@code shownFrom} (the repository root). */
   public static List<DataCase> load(Path folder, Contract contract, Path shownFrom) {
+    return load(
+        folder,
+        contract,
+        file -> shownFrom == null ? file.toString() : shownFrom.relativize(file).toString());
+  }
+
+  /** The same, naming each file in messages as {@code shown} says. */
+  public static List<DataCase> load(
+      Path folder, Contract contract, java.util.function.Function<Path, String> shown) {
     List<Path> files;
     try (Stream<Path> listed = Files.list(folder)) {
       files = listed.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
@@ -45,8 +54,7 @@ public final class CaseFiles {
     List<DataCase> cases = new ArrayList<>();
     Map<String, String> seen = new LinkedHashMap<>();
     for (Path file : files) {
-      String shown = shownFrom == null ? file.toString() : shownFrom.relativize(file).toString();
-      for (DataCase read : read(file, shown, contract)) {
+      for (DataCase read : read(file, shown.apply(file), contract)) {
         String earlier = seen.putIfAbsent(read.name(), read.source());
         if (earlier != null) {
           throw new CaseFileException(

@@ -1,7 +1,7 @@
 package dev.grpcinterop.harness.cases;
 
 import com.google.protobuf.Descriptors.Descriptor;
-import dev.grpcinterop.harness.topology.Pair;
+import dev.grpcinterop.harness.topology.Cell;
 import dev.grpcinterop.interop.v1.MetadataEntry;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import io.grpc.StatusRuntimeException;
@@ -28,7 +28,20 @@ public record DataCase(
   private static final Duration SERVER_VIEW_WITHIN = Duration.ofSeconds(5);
 
   @Override
-  public Mismatch run(Pair pair) throws InterruptedException {
+  public Optional<String> notApplicableTo(Cell cell) {
+    if (expect.server().isPresent() && !cell.reportsServerCalls()) {
+      return Optional.of(
+          "the case checks what the server saw of the call ("
+              + source
+              + "), and "
+              + cell.serverLabel()
+              + " does not report its calls to the harness");
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Mismatch run(Cell pair) throws InterruptedException {
     RunCallRequest made = call;
     String callId = UUID.randomUUID().toString();
     if (expect.server().isPresent()) {

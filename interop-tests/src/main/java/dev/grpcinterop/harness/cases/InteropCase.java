@@ -1,14 +1,16 @@
 package dev.grpcinterop.harness.cases;
 
+import dev.grpcinterop.harness.topology.Cell;
 import dev.grpcinterop.harness.topology.Instance;
 import dev.grpcinterop.harness.topology.Pair;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One cross-language case, named after the official gRPC interop case where there is one. It runs
- * on any {@link Pair} and says how what happened differs from what the contract expects: an empty
- * {@link Mismatch} when the pair keeps the contract. A case that cannot be carried out at all (a
- * peer that refuses the description) throws.
+ * on any {@link Cell} it applies to and says how what happened differs from what the contract
+ * expects: an empty {@link Mismatch} when the pair keeps the contract. A case that cannot be
+ * carried out at all (a peer that refuses the description) throws.
  */
 public interface InteropCase {
   String name();
@@ -16,7 +18,16 @@ public interface InteropCase {
   /** The report's section: "Calls", "Errors", "Metadata, deadlines and cancellation", ... */
   String group();
 
-  Mismatch run(Pair pair) throws Exception;
+  /** Runs the case on {@code cell}, which {@link #notApplicableTo} accepted. */
+  Mismatch run(Cell cell) throws Exception;
+
+  /**
+   * Why the case cannot say anything about {@code cell} (its server does not provide what the case
+   * needs), or empty when it applies; the report shows the reason, never drops the case.
+   */
+  default Optional<String> notApplicableTo(Cell cell) {
+    return Optional.empty();
+  }
 
   /** Where the case is written, for failure messages: "file:line" of a data case, or "". */
   default String source() {
@@ -52,8 +63,17 @@ public interface InteropCase {
       }
 
       @Override
-      public Mismatch run(Pair pair) throws Exception {
-        return procedure.run(pair);
+      public Optional<String> notApplicableTo(Cell cell) {
+        return cell instanceof Pair
+            ? Optional.empty()
+            : Optional.of(
+                "a procedure of the built-in contract: it drives the harness's own peers as"
+                    + " servers (their instances and control service)");
+      }
+
+      @Override
+      public Mismatch run(Cell cell) throws Exception {
+        return procedure.run((Pair) cell);
       }
     };
   }

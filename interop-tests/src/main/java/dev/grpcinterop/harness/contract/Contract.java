@@ -154,6 +154,13 @@ public final class Contract {
     return methods.keySet();
   }
 
+  /** Every service with a method, by full name ("calculator.v1.CalculatorService"), sorted. */
+  public Set<String> services() {
+    Set<String> services = new java.util.TreeSet<>();
+    methods.values().forEach(m -> services.add(m.getService().getFullName()));
+    return services;
+  }
+
   public Optional<MethodDescriptor> method(String fullName) {
     return Optional.ofNullable(methods.get(fullName));
   }

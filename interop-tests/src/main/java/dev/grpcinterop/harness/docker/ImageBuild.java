@@ -35,7 +35,7 @@ final class ImageBuild {
 
   private static final int TAIL_LINES = 40;
 
-  private final String peer;
+  private final String image;
   private final String name;
   private final String dockerfile;
   private final SortedMap<String, Path> files;
@@ -43,18 +43,23 @@ final class ImageBuild {
   private final Logger log;
   private final Deque<String> tail = new ArrayDeque<>();
 
+  /**
+   * @param image what the image is, for log and errors: "python peer's image"
+   * @param logger the log its steps go to: "build.python-image"
+   */
   ImageBuild(
-      String peer,
+      String image,
+      String logger,
       String name,
       String dockerfile,
       SortedMap<String, Path> files,
       Map<String, String> buildArgs) {
-    this.peer = peer;
+    this.image = image;
     this.name = name;
     this.dockerfile = dockerfile;
     this.files = files;
     this.buildArgs = buildArgs;
-    this.log = LoggerFactory.getLogger("build." + peer + "-image");
+    this.log = LoggerFactory.getLogger(logger);
   }
 
   void run() {
@@ -83,7 +88,7 @@ final class ImageBuild {
       synchronized (tail) {
         lastLines = String.join("\n", tail);
       }
-      throw new PeerImageBuildException(peer, dockerfile, lastLines, failed);
+      throw new ImageBuildException(image, dockerfile, lastLines, failed);
     }
   }
 
@@ -104,7 +109,7 @@ final class ImageBuild {
       }
       tar.finish();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot pack the " + peer + " peer's build context", e);
+      throw new UncheckedIOException("cannot pack the build context of the " + image, e);
     }
     return bytes.toByteArray();
   }

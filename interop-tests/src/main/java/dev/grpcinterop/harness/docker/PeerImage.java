@@ -1,21 +1,12 @@
 package dev.grpcinterop.harness.docker;
 
 import dev.grpcinterop.harness.peers.PeerManifest;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * A peer's image, built from its folder with the repository root as build context, so that it can
@@ -24,10 +15,6 @@ import org.testcontainers.DockerClientFactory;
  */
 public final class PeerImage {
   private static final Logger log = LoggerFactory.getLogger(PeerImage.class);
-
-  /** Local state that must never reach a build context, nor change an image's hash. */
-  private static final Set<String> SKIPPED =
-      Set.of(".git", "target", "node_modules", "__pycache__", ".venv");
 
   private final String peer;
   private final Path root;
@@ -117,13 +104,20 @@ public final class PeerImage {
       return resolved;
     }
     SortedMap<String, Path> files = contextFiles();
-    String name = "grpc-interop/" + peer + "-peer:" + contentHash(files);
-    if (imageExists(name)) {
+    String name = "grpc-interop/" + peer + "-peer:" + ImageInputs.hash(files, buildArgs);
+    if (ImageInputs.imageExists(name)) {
       log.info("{} peer: reusing image {}", peer, name);
     } else {
       log.info("{} peer: building image {} from {} files", peer, name, files.size());
       long start = System.nanoTime();
-      new ImageBuild(peer, name, folder(peer) + "/Dockerfile", files, buildArgs).run();
+      new ImageBuild(
+              peer + " peer's image",
+              "build." + peer + "-image",
+              name,
+              folder(peer) + "/Dockerfile",
+              files,
+              buildArgs)
+          .run();
       log.info(
           "{} peer: built {} in {} s", peer, name, (System.nanoTime() - start) / 1_000_000_000);
     }
@@ -133,65 +127,19 @@ public final class PeerImage {
 
   private SortedMap<String, Path> contextFiles() {
     SortedMap<String, Path> files = new TreeMap<>();
+    // Of the contract's folders, only the .proto files: buf.yaml and the like are no peer's input,
+    // and a baseline without them still makes the same image.
     inputs.forEach(
-        (contextPath, source) -> {
-          if (Files.isRegularFile(source)) {
-            files.put(contextPath, source);
-            return;
-          }
-          try (Stream<Path> walk = Files.walk(source)) {
-            walk.filter(Files::isRegularFile)
-                .filter(file -> !skipped(source.relativize(file)))
-                // Of the contract's folders, only the .proto files: buf.yaml and the like are no
-                // peer's input, and a baseline without them still makes the same image.
-                .filter(file -> !isContract(contextPath) || file.toString().endsWith(".proto"))
-                .forEach(file -> files.put(contextPath + "/" + source.relativize(file), file));
-          } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + source, e);
-          }
-        });
+        (contextPath, source) ->
+            ImageInputs.add(
+                files,
+                contextPath,
+                source,
+                file -> !isContract(contextPath) || file.toString().endsWith(".proto")));
     return files;
   }
 
   private static boolean isContract(String contextPath) {
     return contextPath.equals("proto") || contextPath.startsWith("proto/");
-  }
-
-  private static boolean skipped(Path relative) {
-    for (Path part : relative) {
-      if (SKIPPED.contains(part.toString())) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private String contentHash(SortedMap<String, Path> files) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Map.Entry<String, Path> file : files.entrySet()) {
-        digest.update(file.getKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        digest.update((byte) 0);
-        digest.update(Files.readAllBytes(file.getValue()));
-      }
-      buildArgs.forEach(
-          (name, value) ->
-              digest.update(
-                  (name + "=" + value + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static boolean imageExists(String name) {
-    try {
-      DockerClientFactory.instance().client().inspectImageCmd(name).exec();
-      return true;
-    } catch (com.github.dockerjava.api.exception.NotFoundException absent) {
-      return false;
-    }
   }
 }

@@ -7,9 +7,9 @@ import dev.grpcinterop.calculator.v1.CalculateRequest;
 import dev.grpcinterop.calculator.v1.CalculateResponse;
 import dev.grpcinterop.calculator.v1.Operation;
 import dev.grpcinterop.client.CalculatorClient;
+import dev.grpcinterop.harness.docker.ImageBuildException;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.docker.PeerImage;
-import dev.grpcinterop.harness.docker.PeerImageBuildException;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
@@ -71,7 +71,7 @@ public final class PeerConformance implements AutoCloseable {
     try {
       image.resolve();
       checks.add(Check.passed("image builds", "What a peer image does"));
-    } catch (PeerImageBuildException failed) {
+    } catch (ImageBuildException failed) {
       checks.add(Check.failed("image builds", "What a peer image does", failed.getMessage()));
       return checks;
     }

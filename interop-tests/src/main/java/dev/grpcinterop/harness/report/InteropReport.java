@@ -57,13 +57,39 @@ public final class InteropReport {
     }
   }
 
+  private final String title;
+  private final String description;
   private final Section matrix;
   private final Section skew;
   private final String baseline;
   private final long wallMillis;
+  private String shownAt = "interop-tests/target/interop-report/index.html";
 
-  /** {@code skew} may be null when no baseline contract took part. */
+  /** The built-in contract's report. {@code skew} may be null when no baseline took part. */
   public InteropReport(Section matrix, Section skew, String baseline, long wallMillis) {
+    this(
+        "gRPC interop matrix",
+        "Each peer's client against each peer's server, all built from proto/; a cell opens its"
+            + " cases.",
+        matrix,
+        skew,
+        baseline,
+        wallMillis);
+  }
+
+  /**
+   * A report titled {@code title}, whose matrix is described by {@code description}; {@code skew}
+   * may be null.
+   */
+  public InteropReport(
+      String title,
+      String description,
+      Section matrix,
+      Section skew,
+      String baseline,
+      long wallMillis) {
+    this.title = title;
+    this.description = description;
     this.matrix = matrix;
     this.skew = skew;
     this.baseline = baseline;
@@ -71,12 +97,15 @@ public final class InteropReport {
   }
 
   public void write(Path dir, Map<String, String> logs) throws IOException {
+    shownAt = dir.resolve("index.html").toString();
     Files.createDirectories(dir.resolve("logs"));
     for (var log : logs.entrySet()) {
       Files.writeString(dir.resolve("logs/" + log.getKey() + ".log"), log.getValue());
     }
     Map<String, Object> root = new LinkedHashMap<>();
+    root.put("title", title);
     root.put("peers", matrix.clients());
+    root.put("servers", matrix.servers());
     root.put("wallMillis", wallMillis);
     root.put("pairs", matrix.pairsJson());
     if (skew != null) {
@@ -100,12 +129,15 @@ public final class InteropReport {
     }
     out.append(
         String.format(
-            "%nInterop matrix: %d case runs in %.1f s: %d passed, %d failed, %d known failures%n",
+            "%n%s: %d case runs in %.1f s: %d passed, %d failed, %d known failures, %d not"
+                + " applicable%n",
+            title,
             all.size(),
             wallMillis / 1000.0,
             count(all, Verdict.PASSED),
             count(all, Verdict.FAILED),
-            count(all, Verdict.KNOWN_FAILURE)));
+            count(all, Verdict.KNOWN_FAILURE),
+            count(all, Verdict.NOT_APPLICABLE)));
     textGrid(out, matrix);
     if (skew != null && !skew.results().isEmpty()) {
       out.append("\n")
@@ -116,7 +148,9 @@ public final class InteropReport {
       textGrid(out, skew);
     }
     out.append(
-        "(passed/cases, then failed F and known failures K; report: interop-tests/target/interop-report/index.html)\n");
+        "(passed/cases, then failed F, known failures K and not applicable N; report: "
+            + shownAt
+            + ")\n");
     for (CaseResult result : all) {
       if (result.verdict() == Verdict.FAILED) {
         out.append("FAILED ").append(result.fullName()).append('\n');
@@ -146,12 +180,16 @@ public final class InteropReport {
     }
     long failed = count(pair, Verdict.FAILED);
     long known = count(pair, Verdict.KNOWN_FAILURE);
+    long notApplicable = count(pair, Verdict.NOT_APPLICABLE);
     String text = count(pair, Verdict.PASSED) + "/" + pair.size();
     if (failed > 0) {
       text += " " + failed + "F";
     }
     if (known > 0) {
       text += " " + known + "K";
+    }
+    if (notApplicable > 0) {
+      text += " " + notApplicable + "N";
     }
     return text;
   }
@@ -161,21 +199,24 @@ public final class InteropReport {
     html.append(
         """
         <!doctype html>
-        <html lang="en"><head><meta charset="utf-8"><title>gRPC interop matrix</title>
+        <html lang="en"><head><meta charset="utf-8"><title>TITLE</title>
         <style>
         body{font-family:system-ui,sans-serif;margin:2em;color:#222}
         table{border-collapse:collapse;margin:1em 0}
         th,td{border:1px solid #ccc;padding:.4em .7em;text-align:left;vertical-align:top}
         td.cell a{display:block;color:inherit;text-decoration:none;font-weight:600}
-        .passed{background:#d9f2d9}.failed{background:#f8d0d0}.known_failure{background:#fbe9c2}
+        .passed{background:#d9f2d9}.failed{background:#f8d0d0}.known_failure{background:#fbe9c2}.not_applicable{background:#e4e4e4}
         pre{white-space:pre-wrap;margin:0;font-size:.85em;max-width:70em}
         </style></head><body>
-        """);
+        """
+            .replace("TITLE", escape(title)));
     List<CaseResult> all = new ArrayList<>(matrix.results());
     if (skew != null) {
       all.addAll(skew.results());
     }
-    html.append("<h1>gRPC interop matrix</h1>\n<p>")
+    html.append("<h1>")
+        .append(escape(title))
+        .append("</h1>\n<p>")
         .append(all.size())
         .append(" case runs in ")
         .append(String.format("%.1f", wallMillis / 1000.0))
@@ -185,7 +226,9 @@ public final class InteropReport {
         .append(count(all, Verdict.FAILED))
         .append(" failed, ")
         .append(count(all, Verdict.KNOWN_FAILURE))
-        .append(" known failures. Peer logs: ");
+        .append(" known failures, ")
+        .append(count(all, Verdict.NOT_APPLICABLE))
+        .append(" not applicable. Logs: ");
     logNames.forEach(
         name ->
             html.append("<a href=\"logs/")
@@ -194,10 +237,7 @@ public final class InteropReport {
                 .append(escape(name))
                 .append("</a> "));
     html.append("</p>\n");
-    htmlSection(
-        html,
-        matrix,
-        "Each peer's client against each peer's server, all built from proto/; a cell opens its cases.");
+    htmlSection(html, matrix, description);
     if (skew != null && !skew.results().isEmpty()) {
       htmlSection(
           html,

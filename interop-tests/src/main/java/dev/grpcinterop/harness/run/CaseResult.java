@@ -13,7 +13,9 @@ public record CaseResult(
   public enum Verdict {
     PASSED("passed"),
     FAILED("failed"),
-    KNOWN_FAILURE("known_failure");
+    KNOWN_FAILURE("known_failure"),
+    /** The case cannot say anything about the pair; the detail says why. Neither pass nor fail. */
+    NOT_APPLICABLE("not_applicable");
 
     private final String json;
 

@@ -33,7 +33,11 @@ public final class GeneratedRunner {
   private final Contract contract;
 
   public GeneratedRunner(List<PeerManifest> peers, Contract contract) {
-    this.knownFailures = new KnownFailures(peers);
+    this(new KnownFailures(peers), contract);
+  }
+
+  public GeneratedRunner(KnownFailures knownFailures, Contract contract) {
+    this.knownFailures = knownFailures;
     this.contract = contract;
   }
 
@@ -61,8 +65,13 @@ public final class GeneratedRunner {
           pair,
           pool.submit(
               () ->
-                  Observation.of(
-                      pair.call(generated.call()), pair.clientContract(), Optional.empty())));
+                  generated
+                      .scope()
+                      .apply(
+                          Observation.of(
+                              pair.call(generated.call()),
+                              pair.clientContract(),
+                              Optional.empty()))));
     }
     Map<String, Observation> observed = new LinkedHashMap<>();
     Map<String, String> refused = new LinkedHashMap<>();

@@ -13,11 +13,24 @@ import java.util.stream.Collectors;
  * known failure with its reason; a known failure that passes fails the run, so the list stays true.
  */
 public final class KnownFailures {
+  /**
+   * @param peer the peer whose manifest lists it, or null for a project's own entry, which any pair
+   *     may match
+   */
   public record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
   public KnownFailures(List<PeerManifest> peers) {
+    this(peers, List.of());
+  }
+
+  /** The peers' entries and a project's own ({@code project}), which match any pair. */
+  public KnownFailures(List<PeerManifest> peers, List<PeerManifest.KnownFailure> project) {
+    for (PeerManifest.KnownFailure known : project) {
+      entries.add(
+          new Entry(null, glob(known.pattern()), known.pattern(), known.reason(), known.flaky()));
+    }
     for (PeerManifest peer : peers) {
       for (PeerManifest.KnownFailure known : peer.knownFailures()) {
         entries.add(
@@ -35,7 +48,7 @@ public final class KnownFailures {
   public Optional<Entry> match(String client, String server, String caseName) {
     String name = CaseResult.fullName(client, server, caseName);
     return entries.stream()
-        .filter(e -> e.peer().equals(client) || e.peer().equals(server))
+        .filter(e -> e.peer() == null || e.peer().equals(client) || e.peer().equals(server))
         .filter(e -> e.pattern().matcher(name).matches())
         .findFirst();
   }

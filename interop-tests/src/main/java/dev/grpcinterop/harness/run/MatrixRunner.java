@@ -4,7 +4,7 @@ import dev.grpcinterop.harness.cases.InteropCase;
 import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.run.Verdicts.Judgement;
-import dev.grpcinterop.harness.topology.Pair;
+import dev.grpcinterop.harness.topology.Cell;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +35,20 @@ public final class MatrixRunner {
   private final KnownFailures knownFailures;
 
   public MatrixRunner(List<PeerManifest> peers) {
-    this.knownFailures = new KnownFailures(peers);
+    this(new KnownFailures(peers));
+  }
+
+  public MatrixRunner(KnownFailures knownFailures) {
+    this.knownFailures = knownFailures;
   }
 
   /** Every case on every pair given, and how each went, in the order given. */
-  public List<CaseResult> run(List<? extends InteropCase> cases, List<Pair> pairs)
+  public List<CaseResult> run(List<? extends InteropCase> cases, List<? extends Cell> pairs)
       throws InterruptedException {
     ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM);
     try {
       List<Future<CaseResult>> pending = new ArrayList<>();
-      for (Pair pair : pairs) {
+      for (Cell pair : pairs) {
         for (InteropCase interopCase : cases) {
           pending.add(pool.submit(() -> runOne(pair, interopCase)));
         }
@@ -65,7 +69,18 @@ public final class MatrixRunner {
     }
   }
 
-  private CaseResult runOne(Pair pair, InteropCase interopCase) {
+  private CaseResult runOne(Cell pair, InteropCase interopCase) {
+    Optional<String> notApplicable = interopCase.notApplicableTo(pair);
+    if (notApplicable.isPresent()) {
+      return new CaseResult(
+          pair.clientLabel(),
+          pair.serverLabel(),
+          interopCase.name(),
+          interopCase.group(),
+          CaseResult.Verdict.NOT_APPLICABLE,
+          0,
+          "not applicable: " + notApplicable.get());
+    }
     long start = System.nanoTime();
     Optional<String> failure = failure(pair, interopCase);
     long millis = (System.nanoTime() - start) / 1_000_000;
@@ -91,7 +106,7 @@ public final class MatrixRunner {
   /**
    * What went wrong, said for the person reading the CI log; empty when the pair kept the contract.
    */
-  private static Optional<String> failure(Pair pair, InteropCase interopCase) {
+  private static Optional<String> failure(Cell pair, InteropCase interopCase) {
     try {
       Mismatch mismatch = interopCase.run(pair);
       return mismatch.isEmpty()

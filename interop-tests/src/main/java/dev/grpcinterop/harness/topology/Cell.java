@@ -1,6 +1,7 @@
 package dev.grpcinterop.harness.topology;
 
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.interop.v1.GetServerCallResponse;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 
@@ -27,4 +28,17 @@ public interface Cell {
 
   /** Has the client make {@code call} against the server, and returns what it saw. */
   RunCallResponse call(RunCallRequest call);
+
+  /**
+   * Whether the server tells the harness what it saw of a call (the harness's peers do, through
+   * their control service); a user's server does not.
+   */
+  default boolean reportsServerCalls() {
+    return false;
+  }
+
+  /** What the server saw of the call that carried {@code callId}, where it reports its calls. */
+  default GetServerCallResponse serverCall(String callId) {
+    throw new UnsupportedOperationException(serverLabel() + " does not report its calls");
+  }
 }

@@ -87,7 +87,13 @@ public record Pair(
         .getResultsList();
   }
 
+  @Override
+  public boolean reportsServerCalls() {
+    return true;
+  }
+
   /** What the server saw of the call that carried {@code callId}. */
+  @Override
   public GetServerCallResponse serverCall(String callId) {
     return serverCall(serverInstance, callId);
   }

@@ -59,10 +59,18 @@ public final class Consensus {
             + ")";
 
     Map<String, Mismatch> judged = new LinkedHashMap<>();
+    // Without an answer from more than half of the pairs, no side can be called the odd one out
+    // (two
+    // servers that disagree, each with all its clients): every pair fails, and each answer is
+    // shown.
+    boolean majority = counts.getOrDefault(consensus, 0L) * 2 > byPair.size();
+    Mismatch split = majority ? Mismatch.NONE : split(answers);
     byPair.forEach(
         (pair, observed) -> {
           Mismatch mismatch = robustness(observed);
-          if (!answers.get(pair).equals(consensus)) {
+          if (!majority) {
+            mismatch = mismatch.and(split);
+          } else if (!answers.get(pair).equals(consensus)) {
             Mismatch differs = ExpectationCheck.check(expected, observed);
             if (differs.isEmpty()) {
               differs = Mismatch.of("answer", consensus, answers.get(pair));
@@ -72,6 +80,23 @@ public final class Consensus {
           judged.put(pair, mismatch);
         });
     return judged;
+  }
+
+  /** Each answer given, with the pairs that gave it. */
+  private static Mismatch split(Map<String, String> answers) {
+    Map<String, List<String>> byAnswer = new LinkedHashMap<>();
+    answers.forEach(
+        (pair, answer) ->
+            byAnswer.computeIfAbsent(answer, a -> new java.util.ArrayList<>()).add(pair));
+    StringBuilder text = new StringBuilder();
+    byAnswer.forEach(
+        (answer, pairs) ->
+            text.append("\n  ")
+                .append(String.join(", ", pairs))
+                .append(" answered: ")
+                .append(answer));
+    return Mismatch.of(
+        "answer", "one answer given by more than half of the pairs", "answers split:" + text);
   }
 
   /** A generated request is a client's mistake at worst: a server must never fail on it. */

@@ -20,13 +20,31 @@ import java.util.Locale;
  * @param seed what made the requests, printed with every failure so that it can be replayed
  */
 public record GeneratedCase(
-    String name, MethodDescriptor method, long seed, int index, List<Message> requests) {
+    String name,
+    MethodDescriptor method,
+    long seed,
+    int index,
+    List<Message> requests,
+    AnswerScope scope) {
   public static final String GROUP = "Generated from the descriptors";
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   /** {@code perMethod} cases for each method of each service named, from {@code seed}. */
   public static List<GeneratedCase> forServices(
       Contract contract, List<String> services, long seed, int perMethod) {
+    return forServices(contract, services, seed, perMethod, method -> AnswerScope.EVERYTHING);
+  }
+
+  /**
+   * The same, each method's answers compared within the scope {@code scopes} gives for its name
+   * ("package.Service/Method").
+   */
+  public static List<GeneratedCase> forServices(
+      Contract contract,
+      List<String> services,
+      long seed,
+      int perMethod,
+      java.util.function.Function<String, AnswerScope> scopes) {
     List<GeneratedCase> cases = new ArrayList<>();
     for (String name : contract.methods()) {
       MethodDescriptor method = contract.method(name).orElseThrow();
@@ -36,7 +54,8 @@ public record GeneratedCase(
       List<List<Message>> generated = RequestGenerator.requests(method, seed, perMethod);
       for (int i = 0; i < generated.size(); i++) {
         String caseName = "generated_" + method.getName().toLowerCase(Locale.ROOT) + "_" + i;
-        cases.add(new GeneratedCase(caseName, method, seed, i, generated.get(i)));
+        cases.add(
+            new GeneratedCase(caseName, method, seed, i, generated.get(i), scopes.apply(name)));
       }
     }
     return cases;

@@ -52,6 +52,20 @@ class ConsensusTest {
                 + " \"operation is required\", got \"left operand is required\"");
   }
 
+  /** Two servers that disagree, each with all its clients: neither is the odd one out. */
+  @Test
+  void anEvenSplitFailsEveryPairAndShowsEachAnswer() {
+    Map<String, Observation> byPair = new LinkedHashMap<>();
+    byPair.put("java → python", error(3, "customer is required"));
+    byPair.put("java → node", error(9, "customer is required"));
+    Map<String, Mismatch> judged = Consensus.judge(byPair);
+    assertThat(judged.values()).noneMatch(Mismatch::isEmpty);
+    assertThat(judged.get("java → python").describe())
+        .contains("answers split:")
+        .contains("java → python answered: INVALID_ARGUMENT \"customer is required\"")
+        .contains("java → node answered: FAILED_PRECONDITION \"customer is required\"");
+  }
+
   @Test
   void internalAndUnknownFailEvenWhenEveryoneAgrees() {
     var judged =

@@ -1,0 +1,99 @@
+package dev.grpcinterop.harness.project;
+
+import dev.grpcinterop.harness.peers.PeerManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A user's contract run, as its project file ({@code interop.yaml}) describes it: the protos, the
+ * services under test, the servers that implement them, the clients that call them, and the cases.
+ * Every path is resolved against the project file's folder; every {@code line} is where the entry
+ * is written, for messages about it.
+ *
+ * @param services the services under test; empty for every service the protos declare
+ * @param clients the peers whose clients call the servers; empty for every peer
+ * @param cases folders (or files) of case files, in the data format of docs/case-files.md
+ * @param knownFailures incompatibilities the project knows of, as a peer's manifest lists them:
+ *     shown with their reason, and failing the run once they pass
+ */
+public record Project(
+    Path file,
+    String shownAs,
+    String name,
+    Protos protos,
+    List<Named> services,
+    List<Server> servers,
+    List<Named> clients,
+    List<Path> cases,
+    Generated generated,
+    Optional<Protos> baseline,
+    Map<String, MethodSettings> methods,
+    List<PeerManifest.KnownFailure> knownFailures) {
+
+  /** The folder the project file is in, which its paths are relative to. */
+  public Path folder() {
+    return file.toAbsolutePath().getParent();
+  }
+
+  /** "interop.yaml:12", for a message about what is written there. */
+  public String at(int line) {
+    return shownAs + ":" + line;
+  }
+
+  /** A name the project file gives, with the line it is on. */
+  public record Named(String name, int line) {}
+
+  /**
+   * Where the .proto files are.
+   *
+   * @param roots the import roots, as protoc's -I
+   * @param files the files to compile, relative to a root; empty for every .proto under the roots
+   */
+  public record Protos(List<Path> roots, List<String> files, int line) {}
+
+  /**
+   * One implementation of the services under test.
+   *
+   * @param image an image to run as it is, or empty when {@code build} gives a folder
+   * @param build a folder with a Dockerfile, its build context
+   * @param extraCa where in that build context to put the machine's extra CA certificates
+   *     (INTEROP_EXTRA_CA_DIR), for a build behind a TLS-inspecting proxy; empty for nowhere
+   */
+  public record Server(
+      String name,
+      Optional<String> image,
+      Optional<Path> build,
+      String dockerfile,
+      Optional<String> extraCa,
+      int port,
+      Map<String, String> env,
+      List<String> args,
+      Readiness readiness,
+      int line) {}
+
+  /** How the harness knows a server is ready. */
+  public enum Readiness {
+    /** The standard gRPC health service answers SERVING. */
+    HEALTH,
+    /** The port accepts connections. */
+    PORT
+  }
+
+  /** The cases generated from the descriptors: how many per method, and from which seed. */
+  public record Generated(long seed, int perMethod) {
+    public static final Generated DEFAULT = new Generated(20261201L, 8);
+  }
+
+  /**
+   * What a method's answers may legitimately differ in, between calls or servers.
+   *
+   * @param ignoreFields response fields (dotted paths such as "order.id") left out of comparisons
+   * @param answersVary whether only the status code is compared, as for a method that answers from
+   *     a clock or a random source
+   */
+  public record MethodSettings(List<String> ignoreFields, boolean answersVary, int line) {
+    public static final MethodSettings NONE = new MethodSettings(List.of(), false, 0);
+  }
+}

@@ -1,0 +1,206 @@
+package dev.grpcinterop.harness.project;
+
+import dev.grpcinterop.harness.cases.CaseFileException;
+import dev.grpcinterop.harness.cases.CaseFiles;
+import dev.grpcinterop.harness.cases.DataCase;
+import dev.grpcinterop.harness.cases.generated.AnswerScope;
+import dev.grpcinterop.harness.cases.generated.GeneratedCase;
+import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.contract.ProtoCompiler;
+import dev.grpcinterop.harness.peers.PeerManifest;
+import dev.grpcinterop.harness.project.Project.MethodSettings;
+import dev.grpcinterop.harness.project.Project.Protos;
+import dev.grpcinterop.harness.report.InteropReport;
+import dev.grpcinterop.harness.run.CaseResult;
+import dev.grpcinterop.harness.run.GeneratedRunner;
+import dev.grpcinterop.harness.run.KnownFailures;
+import dev.grpcinterop.harness.run.MatrixRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A user's contract run from its project file: the protos compiled, the project checked against
+ * them, the case files read and the cases generated — all before any server starts — then every
+ * client language against every server of the project, and the report.
+ */
+public final class ProjectRun {
+  private final Project project;
+  private final Contract contract;
+  private final Optional<Contract> released;
+  private final List<String> services;
+  private final List<DataCase> cases;
+  private final List<GeneratedCase> generated;
+  private final List<PeerManifest> clients;
+
+  private ProjectRun(
+      Project project,
+      Contract contract,
+      Optional<Contract> released,
+      List<String> services,
+      List<DataCase> cases,
+      List<GeneratedCase> generated,
+      List<PeerManifest> clients) {
+    this.project = project;
+    this.contract = contract;
+    this.released = released;
+    this.services = services;
+    this.cases = cases;
+    this.generated = generated;
+    this.clients = clients;
+  }
+
+  /** What the run found and how it went. */
+  public record Outcome(List<CaseResult> matrix, List<CaseResult> skew, InteropReport report) {
+    public boolean failed() {
+      return java.util.stream.Stream.concat(matrix.stream(), skew.stream())
+          .anyMatch(r -> r.verdict() == CaseResult.Verdict.FAILED);
+    }
+  }
+
+  /**
+   * Reads {@code projectFile} and everything it names, compiling its protos with {@code compiler};
+   * every mistake throws a {@link ProjectFileException} (or a case file's or contract's exception)
+   * that names the file and line. {@code peers} are the client languages there are.
+   */
+  public static ProjectRun prepare(
+      Path projectFile, ProtoCompiler compiler, List<PeerManifest> peers) {
+    return prepare(ProjectFile.read(projectFile), compiler, peers);
+  }
+
+  /** The same, for a project already read. */
+  public static ProjectRun prepare(
+      Project project, ProtoCompiler compiler, List<PeerManifest> peers) {
+    ProjectCheck.clients(project, peers.stream().map(PeerManifest::name).toList());
+    List<PeerManifest> clients =
+        project.clients().isEmpty()
+            ? peers
+            : project.clients().stream()
+                .map(c -> peers.stream().filter(p -> p.name().equals(c.name())).findFirst())
+                .map(Optional::orElseThrow)
+                .toList();
+    Protos protos = project.protos();
+    List<String> files =
+        protos.files().isEmpty() ? ProtoCompiler.everyProto(protos.roots()) : protos.files();
+    Contract contract =
+        compiler.compile(protos.roots(), files, "the protos of " + project.at(protos.line()));
+    List<String> services = ProjectCheck.services(project, contract, files);
+    ProjectCheck.methods(project, contract);
+    Optional<Contract> released =
+        project
+            .baseline()
+            .map(
+                b ->
+                    compiler.compile(
+                        b.roots(),
+                        b.files(),
+                        "the released protos of " + project.at(b.line()) + " (baseline)"));
+    List<DataCase> cases = readCases(project, contract);
+    List<GeneratedCase> generated =
+        GeneratedCase.forServices(
+            contract,
+            services,
+            project.generated().seed(),
+            project.generated().perMethod(),
+            method -> scope(project.methods().getOrDefault(method, MethodSettings.NONE)));
+    return new ProjectRun(project, contract, released, services, cases, generated, clients);
+  }
+
+  private static AnswerScope scope(MethodSettings settings) {
+    return new AnswerScope(settings.ignoreFields(), settings.answersVary());
+  }
+
+  private static List<DataCase> readCases(Project project, Contract contract) {
+    List<DataCase> cases = new ArrayList<>();
+    Map<String, String> seen = new LinkedHashMap<>();
+    // Files are named as the project file is: "examples/shop/cases/orders.yaml:12".
+    Path shownFolder = Path.of(project.shownAs()).getParent();
+    java.util.function.Function<Path, String> shown =
+        file -> {
+          Path relative = project.folder().relativize(file.toAbsolutePath());
+          return (shownFolder == null ? relative : shownFolder.resolve(relative)).toString();
+        };
+    for (Path entry : project.cases()) {
+      List<DataCase> read =
+          Files.isDirectory(entry)
+              ? CaseFiles.load(entry, contract, shown)
+              : CaseFiles.read(entry, shown.apply(entry), contract);
+      for (DataCase c : read) {
+        String earlier = seen.putIfAbsent(c.name(), c.source());
+        if (earlier != null) {
+          throw new CaseFileException(
+              c.source()
+                  + ": a case named "
+                  + c.name()
+                  + " is already at "
+                  + earlier
+                  + "; case names are unique across a project's case files.");
+        }
+        cases.add(c);
+      }
+    }
+    return cases;
+  }
+
+  public Project project() {
+    return project;
+  }
+
+  public List<String> services() {
+    return services;
+  }
+
+  public List<DataCase> cases() {
+    return cases;
+  }
+
+  public List<GeneratedCase> generated() {
+    return generated;
+  }
+
+  /**
+   * Starts the project's servers and the clients, runs every case on every pair, writes the report
+   * to {@code reportDir}, and stops every container it started.
+   */
+  public Outcome execute(Path harnessRoot, Path reportDir) throws Exception {
+    try (var topology = ProjectTopology.start(project, harnessRoot, clients, contract, released)) {
+      long start = System.nanoTime();
+      var knownFailures = new KnownFailures(clients, project.knownFailures());
+      var runner = new MatrixRunner(knownFailures);
+      List<CaseResult> matrix = new ArrayList<>(runner.run(cases, topology.pairs()));
+      matrix.addAll(new GeneratedRunner(knownFailures, contract).run(generated, topology.pairs()));
+      List<CaseResult> skew = List.of();
+      if (released.isPresent()) {
+        var methodsOfBoth = released.get().methods();
+        var wireCases = cases.stream().filter(c -> c.isWireCase(methodsOfBoth)).toList();
+        skew = runner.run(wireCases, topology.skewPairs());
+      }
+      long wallMillis = (System.nanoTime() - start) / 1_000_000;
+      List<String> clientLabels = clients.stream().map(PeerManifest::name).toList();
+      List<String> serverNames = project.servers().stream().map(Project.Server::name).toList();
+      var report =
+          new InteropReport(
+              "gRPC interop matrix: " + project.name(),
+              "Each peer's generic client, handed the descriptors of "
+                  + project.shownAs()
+                  + ", against each server of the project; a cell opens its cases.",
+              new InteropReport.Section(
+                  "Every client against every server", clientLabels, serverNames, matrix),
+              released.isEmpty()
+                  ? null
+                  : new InteropReport.Section(
+                      "Version skew",
+                      clientLabels.stream().map(c -> c + "@baseline").toList(),
+                      serverNames,
+                      skew),
+              "the baseline of " + project.shownAs(),
+              wallMillis);
+      report.write(reportDir, topology.logs());
+      return new Outcome(matrix, skew, report);
+    }
+  }
+}
