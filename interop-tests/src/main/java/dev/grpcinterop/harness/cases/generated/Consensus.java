@@ -75,11 +75,37 @@ public final class Consensus {
             if (differs.isEmpty()) {
               differs = Mismatch.of("answer", consensus, answers.get(pair));
             }
-            mismatch = mismatch.and(differs.in("against " + context));
+            mismatch = mismatch.and(differs.in(kind(pair, answers) + ", against " + context));
           }
           judged.put(pair, mismatch);
         });
     return judged;
+  }
+
+  /**
+   * Which consensus a pair breaks, from the other pairs of its server: when every client of the
+   * server saw the same odd answer, the server answered differently (server consensus); otherwise
+   * this client read the server's answer differently from its other clients (client consensus).
+   * Pairs are named "client → server".
+   */
+  static String kind(String pair, Map<String, String> answers) {
+    String server = serverOf(pair);
+    String client = pair.substring(0, pair.indexOf(" → "));
+    boolean everyClientOfTheServerAgrees =
+        answers.entrySet().stream()
+            .filter(e -> serverOf(e.getKey()).equals(server))
+            .allMatch(e -> e.getValue().equals(answers.get(pair)));
+    return everyClientOfTheServerAgrees
+        ? "server consensus: the " + server + " server answers this request differently (every client of it saw this answer)"
+        : "client consensus: the "
+            + client
+            + " client reads the "
+            + server
+            + " server's answer differently from the server's other clients";
+  }
+
+  private static String serverOf(String pair) {
+    return pair.substring(pair.indexOf(" → ") + 3);
   }
 
   /** Each answer given, with the pairs that gave it. */

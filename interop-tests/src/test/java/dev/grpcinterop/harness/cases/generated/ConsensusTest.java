@@ -48,8 +48,22 @@ class ConsensusTest {
     assertThat(judged.get("java → java").isEmpty()).isTrue();
     assertThat(judged.get("java → python").describe())
         .isEqualTo(
-            "against the answer 2 of 3 pairs gave (java → java): status message: expected"
-                + " \"operation is required\", got \"left operand is required\"");
+            "server consensus: the python server answers this request differently (every client of"
+                + " it saw this answer), against the answer 2 of 3 pairs gave (java → java): status"
+                + " message: expected \"operation is required\", got \"left operand is required\"");
+  }
+
+  /** A client that reads one server's answer differently from that server's other clients. */
+  @Test
+  void aClientThatDisagreesIsToldFromAServerThatDoes() {
+    Map<String, Observation> byPair = new LinkedHashMap<>();
+    byPair.put("java → go", ok(real(1.5)));
+    byPair.put("node → go", ok(real(1.5)));
+    byPair.put("python → go", ok(real(2.5)));
+    assertThat(Consensus.judge(byPair).get("python → go").describe())
+        .startsWith(
+            "client consensus: the python client reads the go server's answer differently from the"
+                + " server's other clients, against the answer 2 of 3 pairs gave (java → go)");
   }
 
   /** Two servers that disagree, each with all its clients: neither is the odd one out. */
