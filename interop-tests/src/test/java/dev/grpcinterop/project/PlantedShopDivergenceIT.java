@@ -23,11 +23,13 @@ import org.junit.jupiter.api.Test;
  * two servers that disagree the harness cannot tell which one is right.
  */
 class PlantedShopDivergenceIT {
+  private static final String PROJECT = "examples/shop/interop.yaml";
+
   @Test
   void aServerThatAnswersOneRequestDifferentlyFailsTheRunThere() throws Exception {
     DockerPreflight.requireDocker();
     Path root = Repository.root();
-    Path file = root.resolve(ExampleProjectIT.PROJECT);
+    Path file = root.resolve(PROJECT);
     // The same project, two clients, and the Node.js server told to diverge.
     String text =
         Files.readString(file)
@@ -36,7 +38,7 @@ class PlantedShopDivergenceIT {
                     "    dockerfile: servers/node/Dockerfile\n"
                         + "    env: {SHOP_PLANTED_DIVERGENCE: \"1\"}\n")
             + "clients: [java, go]\n";
-    var project = ProjectFile.parse(file, ExampleProjectIT.PROJECT + " (planted)", text);
+    var project = ProjectFile.parse(file, PROJECT + " (planted)", text);
     var run =
         ProjectRun.prepare(
             project, new ProtoCompiler(root.resolve("docker/protoc")), Peers.discover(root));

@@ -48,7 +48,7 @@ public final class InteropCommand {
     @Option(
         names = "--report",
         paramLabel = "DIR",
-        description = "where the report goes (default: interop-report/ beside the project file)")
+        description = "where the report goes (default: interop-report/ in the working folder)")
     Path report;
 
     @Override
@@ -61,10 +61,7 @@ public final class InteropCommand {
                 projectFile,
                 new ProtoCompiler(root.resolve("docker/protoc")),
                 Peers.discover(root));
-        Path reportDir =
-            report != null
-                ? report
-                : projectFile.toAbsolutePath().getParent().resolve("interop-report");
+        Path reportDir = report != null ? report : Path.of("interop-report");
         var outcome = run.execute(root, reportDir);
         System.out.println(outcome.report().text());
         return outcome.failed() ? FAILED : 0;

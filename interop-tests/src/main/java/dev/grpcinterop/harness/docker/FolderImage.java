@@ -8,9 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An image built from one folder as its build context, as {@code docker build <folder>} would: a
- * user's server, or one of the harness's tools. Tagged by a hash of its inputs, so that an
- * unchanged folder is built once.
+ * An image built from one folder as its build context, as {@code docker build <folder>} would, its
+ * {@code .dockerignore} honoured: a user's server, or one of the harness's tools. Tagged by a hash
+ * of its inputs, so that an unchanged folder is built once.
  */
 public final class FolderImage {
   private static final Logger log = LoggerFactory.getLogger(FolderImage.class);
@@ -30,7 +30,12 @@ public final class FolderImage {
     this.description = description;
     this.repository = repository;
     this.dockerfile = dockerfile;
-    ImageInputs.add(files, "", folder, file -> true);
+    DockerIgnore ignored = DockerIgnore.of(folder);
+    ImageInputs.add(
+        files,
+        "",
+        folder,
+        file -> !ignored.test(folder.relativize(file).toString().replace('\\', '/')));
   }
 
   /**

@@ -96,7 +96,9 @@ public final class Consensus {
             .filter(e -> serverOf(e.getKey()).equals(server))
             .allMatch(e -> e.getValue().equals(answers.get(pair)));
     return everyClientOfTheServerAgrees
-        ? "server consensus: the " + server + " server answers this request differently (every client of it saw this answer)"
+        ? "server consensus: the "
+            + server
+            + " server answers this request differently (every client of it saw this answer)"
         : "client consensus: the "
             + client
             + " client reads the "

@@ -1,4 +1,4 @@
-package dev.grpcinterop.project;
+package dev.grpcinterop.harness.junit;
 
 import dev.grpcinterop.harness.contract.ProtoCompiler;
 import dev.grpcinterop.harness.docker.DockerPreflight;
@@ -17,34 +17,36 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The example user project, examples/shop, run from its project file as a user's CI runs it: every
- * peer's client against the shop's Python and Node.js servers, with the written cases and the cases
- * generated from its descriptors.
+ * A user's contract run as JUnit tests, one per case and pair: what a user's {@code mvn verify}
+ * runs, with failsafe's {@code dependenciesToScan} naming the harness (docs/your-own-contract.md).
+ * {@code -Dinterop.project} names the project file (default: interop.yaml in the working folder,
+ * the project's base directory); {@code -Dinterop.report} the report's folder (default:
+ * target/interop-report).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExampleProjectIT {
-  static final String PROJECT = "examples/shop/interop.yaml";
-  private static final Path REPORT = Path.of("target/example-report");
-
+public class InteropProjectIT {
   private List<CaseResult> results = List.of();
+  private Path report;
 
   @BeforeAll
-  void runTheExample() throws Exception {
+  void runTheMatrix() throws Exception {
     DockerPreflight.requireDocker();
+    Path file = Path.of(System.getProperty("interop.project", "interop.yaml"));
+    report = Path.of(System.getProperty("interop.report", "target/interop-report"));
     Path root = Repository.root();
     var run =
         ProjectRun.prepare(
-            ProjectFile.read(root.resolve(PROJECT), PROJECT),
+            ProjectFile.read(file, file.toString()),
             new ProtoCompiler(root.resolve("docker/protoc")),
             Peers.discover(root));
-    var outcome = run.execute(root, REPORT);
+    var outcome = run.execute(root, report);
     System.out.println(outcome.report().text());
     results = new ArrayList<>(outcome.matrix());
     results.addAll(outcome.skew());
   }
 
   @TestFactory
-  Stream<DynamicNode> everyClientAgainstEveryShopServer() {
-    return ProjectResults.byPair(results, "interop-tests/" + REPORT + "/index.html");
+  Stream<DynamicNode> everyClientAgainstEveryServer() {
+    return ProjectResults.byPair(results, report.resolve("index.html").toString());
   }
 }

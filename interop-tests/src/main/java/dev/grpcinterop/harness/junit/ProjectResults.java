@@ -1,4 +1,4 @@
-package dev.grpcinterop.project;
+package dev.grpcinterop.harness.junit;
 
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
@@ -15,10 +15,10 @@ import org.opentest4j.TestAbortedException;
  * failure passes (its reason is in the report), and a case that does not apply to a pair is aborted
  * with its reason, so that it shows as such and never as passed.
  */
-final class ProjectResults {
+public final class ProjectResults {
   private ProjectResults() {}
 
-  static Stream<DynamicNode> byPair(List<CaseResult> results, String reportDir) {
+  public static Stream<DynamicNode> byPair(List<CaseResult> results, String reportDir) {
     return results.stream()
         .map(r -> r.client() + " → " + r.server())
         .distinct()
