@@ -6,6 +6,7 @@ import dev.grpcinterop.harness.contract.ProtoCompiler;
 import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.project.ProjectFile;
 import dev.grpcinterop.harness.project.ProjectFileException;
 import dev.grpcinterop.harness.project.ProjectRun;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Runs every language's gRPC client against every server of your contract.",
     subcommands = {InteropCommand.Run.class})
-public final class InteropCommand {
+public final class InteropCommand implements Callable<Integer> {
   static final int FAILED = 1;
   static final int CANNOT_RUN = 2;
 
@@ -34,7 +35,27 @@ public final class InteropCommand {
   }
 
   static int execute(String... args) {
-    return new CommandLine(new InteropCommand()).execute(args);
+    return new CommandLine(new InteropCommand())
+        .setExecutionExceptionHandler(
+            (unexpected, command, parsed) -> {
+              unexpected.printStackTrace(command.getErr());
+              command
+                  .getErr()
+                  .println(
+                      "The run stopped on an unexpected error ("
+                          + unexpected
+                          + "); the trace above has its details. Please report it with the project"
+                          + " file.");
+              return CANNOT_RUN;
+            })
+        .execute(args);
+  }
+
+  /** Without a subcommand: what there is to do. */
+  @Override
+  public Integer call() {
+    System.err.println("Say what to do, e.g.: interop run interop.yaml (interop --help for more).");
+    return CANNOT_RUN;
   }
 
   @Command(
@@ -54,13 +75,13 @@ public final class InteropCommand {
     @Override
     public Integer call() throws Exception {
       try {
+        // The project file first: a mistake in it is told without Docker.
+        var project = ProjectFile.read(projectFile, projectFile.toString());
         DockerPreflight.requireDocker();
         Path root = Repository.root();
         var run =
             ProjectRun.prepare(
-                projectFile,
-                new ProtoCompiler(root.resolve("docker/protoc")),
-                Peers.discover(root));
+                project, new ProtoCompiler(root.resolve("docker/protoc")), Peers.discover(root));
         Path reportDir = report != null ? report : Path.of("interop-report");
         var outcome = run.execute(root, reportDir);
         System.out.println(outcome.report().text());
@@ -68,7 +89,8 @@ public final class InteropCommand {
       } catch (ProjectFileException
           | CaseFileException
           | ContractException
-          | IllegalStateException cannotRun) {
+          | IllegalStateException
+          | java.io.UncheckedIOException cannotRun) {
         System.err.println(cannotRun.getMessage());
         return CANNOT_RUN;
       }

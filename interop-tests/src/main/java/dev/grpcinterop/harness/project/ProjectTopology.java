@@ -6,6 +6,7 @@ import dev.grpcinterop.harness.docker.ImageBuildException;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.docker.PeerImage;
 import dev.grpcinterop.harness.docker.ServerContainer;
+import dev.grpcinterop.harness.docker.ServerImage;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.Readiness;
 import dev.grpcinterop.harness.project.Project.Server;
@@ -146,7 +147,22 @@ final class ProjectTopology implements AutoCloseable {
 
   private static String image(Project project, Server server) {
     if (server.image().isPresent()) {
-      return server.image().get();
+      String image = server.image().get();
+      try {
+        ServerImage.ensurePresent(image);
+      } catch (RuntimeException absent) {
+        throw new ProjectFileException(
+            project.at(server.line())
+                + ": server "
+                + server.name()
+                + ": the image "
+                + image
+                + " is not on this machine and cannot be pulled ("
+                + String.valueOf(absent.getMessage()).strip()
+                + "); build or pull it first, or give \"build:\" with its Dockerfile's folder instead.",
+            absent);
+      }
+      return image;
     }
     var image =
         new FolderImage(
