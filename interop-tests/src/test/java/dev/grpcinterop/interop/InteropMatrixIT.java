@@ -1,6 +1,5 @@
 package dev.grpcinterop.interop;
 
-import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import dev.grpcinterop.harness.cases.CaseCatalog;
@@ -8,6 +7,7 @@ import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.cases.generated.GeneratedCase;
 import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.docker.DockerPreflight;
+import dev.grpcinterop.harness.junit.ProjectResults;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
@@ -157,26 +157,6 @@ class InteropMatrixIT {
   }
 
   private static Stream<DynamicNode> byPair(List<CaseResult> results) {
-    return results.stream()
-        .map(r -> r.client() + " → " + r.server())
-        .distinct()
-        .map(
-            pair ->
-                dynamicContainer(
-                    pair,
-                    results.stream()
-                        .filter(r -> (r.client() + " → " + r.server()).equals(pair))
-                        .map(r -> dynamicTest(r.fullName(), () -> verify(r)))));
-  }
-
-  /** A known failure passes here, with its reason in the report; a failure fails. */
-  private static void verify(CaseResult result) {
-    if (result.verdict() == CaseResult.Verdict.FAILED) {
-      throw new AssertionFailedError(
-          result.fullName()
-              + " failed:\n"
-              + result.detail()
-              + "\n(peer logs: interop-tests/target/interop-report/logs/)");
-    }
+    return ProjectResults.byPair(results, "interop-tests/target/interop-report/index.html");
   }
 }

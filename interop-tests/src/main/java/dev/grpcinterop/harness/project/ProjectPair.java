@@ -5,10 +5,9 @@ import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.docker.ServerContainer;
 import dev.grpcinterop.harness.topology.Cell;
-import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
+import dev.grpcinterop.harness.topology.Pair;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One cell of a user's matrix: a peer's generic client, handed the user's contract, calling one of
@@ -19,11 +18,6 @@ import java.util.concurrent.TimeUnit;
 public record ProjectPair(
     PeerContainer client, String clientLabel, Contract clientContract, ServerContainer server)
     implements Cell {
-  /** Room past a call's own deadline for the client peer to report it. */
-  private static final long REPORT_MILLIS = 10_000;
-
-  private static final int MAX_REPORT_BYTES = 64 * 1024 * 1024;
-
   @Override
   public String name() {
     return clientLabel + " → " + server.name();
@@ -47,11 +41,7 @@ public record ProjectPair(
 
   @Override
   public RunCallResponse call(RunCallRequest call) {
-    return PeerControlServiceGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(
-            Durations.toMillis(call.getTimeout()) + REPORT_MILLIS, TimeUnit.MILLISECONDS)
-        .withMaxInboundMessageSize(MAX_REPORT_BYTES)
-        .withMaxOutboundMessageSize(MAX_REPORT_BYTES)
+    return Pair.control(client, Durations.toMillis(call.getTimeout()))
         .runCall(call.toBuilder().setTarget(server.networkTarget()).build());
   }
 }

@@ -11,8 +11,7 @@ import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.Readiness;
 import dev.grpcinterop.harness.project.Project.Server;
 import dev.grpcinterop.harness.topology.RunNetwork;
-import dev.grpcinterop.interop.v1.LoadContractRequest;
-import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
+import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,8 +32,6 @@ import org.testcontainers.containers.GenericContainer;
  * released one, where the project has a baseline). Whoever starts it closes it.
  */
 final class ProjectTopology implements AutoCloseable {
-  private static final long LOAD_CONTRACT_MILLIS = 10_000;
-
   private final RunNetwork network = RunNetwork.create();
   private final List<ServerContainer> servers = new ArrayList<>();
   private final Map<PeerContainer, Contract> clients = new LinkedHashMap<>();
@@ -121,7 +118,7 @@ final class ProjectTopology implements AutoCloseable {
             pool.submit(
                 () -> {
                   client.start();
-                  loadContract(client, contract);
+                  Topology.loadContract(client, contract);
                   return null;
                 }));
       }
@@ -214,15 +211,6 @@ final class ProjectTopology implements AutoCloseable {
       text.append(": ").append(cause.getMessage());
     }
     return text.toString();
-  }
-
-  private static void loadContract(PeerContainer client, Contract contract) {
-    PeerControlServiceGrpc.newBlockingStub(client.channel())
-        .withDeadlineAfter(LOAD_CONTRACT_MILLIS, TimeUnit.MILLISECONDS)
-        .loadContract(
-            LoadContractRequest.newBuilder()
-                .setFileDescriptorSet(contract.descriptorSet())
-                .build());
   }
 
   /** Every current client × every server. */

@@ -104,7 +104,11 @@ public record Pair(
         .getServerCall(GetServerCallRequest.newBuilder().setCallId(callId).build());
   }
 
-  private static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(
+  /**
+   * A stub for {@code peer}'s control service whose deadline is a call's own ({@code callMillis})
+   * and room for the peer to report it; reports may be as large as the calls.
+   */
+  public static PeerControlServiceGrpc.PeerControlServiceBlockingStub control(
       PeerContainer peer, long callMillis) {
     return PeerControlServiceGrpc.newBlockingStub(peer.channel())
         .withDeadlineAfter(callMillis + REPORT_MILLIS, TimeUnit.MILLISECONDS)

@@ -64,7 +64,8 @@ public final class Topology implements AutoCloseable {
     return topology;
   }
 
-  private static void loadContract(PeerContainer client, Contract contract) {
+  /** Hands {@code client} the contract it is to call in (LoadContract), within 10 s. */
+  public static void loadContract(PeerContainer client, Contract contract) {
     PeerControlServiceGrpc.newBlockingStub(client.channel())
         .withDeadlineAfter(LOAD_CONTRACT_MILLIS, TimeUnit.MILLISECONDS)
         .loadContract(
