@@ -11,6 +11,8 @@ import dev.grpcinterop.harness.junit.ProjectResults;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.project.BuiltInProject;
+import dev.grpcinterop.harness.project.Project;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
@@ -37,20 +39,11 @@ import org.opentest4j.AssertionFailedError;
 class InteropMatrixIT {
   private static final Path REPORT = Path.of("target/interop-report");
 
-  private static final List<String> SERVICES_UNDER_TEST =
-      List.of("calculator.v1.CalculatorService");
-
-  /**
-   * -Dinterop.seed replays a run's generated requests; each failure prints the seed it came from.
-   */
-  private static final long GENERATED_SEED = Long.getLong("interop.seed", 20261201L);
-
-  private static final int GENERATED_PER_METHOD = Integer.getInteger("interop.generated", 8);
-
-  /** The released contract, as scripts/check-proto --accept records it. */
-  private static final String BASELINE = "proto-baseline";
-
   private Topology topology;
+
+  /** The released contract's folder, as the report names it. */
+  private String baseline;
+
   private List<PeerManifest> peers = List.of();
   private List<CaseResult> results = List.of();
   private List<CaseResult> skewResults = List.of();
@@ -62,15 +55,25 @@ class InteropMatrixIT {
     DockerPreflight.requireDocker();
     Path root = Repository.root();
     peers = Peers.discover(root);
+    // The services, case folders, generated cases and baseline are the project file's
+    // (interop.yaml); -Dinterop.seed replays a run's generated requests (each failure prints its
+    // seed) and -Dinterop.generated sets how many per method.
+    Project calculator = BuiltInProject.read(root);
+    Path baselineFolder = calculator.baseline().orElseThrow().roots().get(0);
+    baseline = root.relativize(baselineFolder).toString();
     // Cases are read before any container starts: a mistake in a case file costs no build.
     List<GeneratedCase> allGenerated =
         GeneratedCase.forServices(
-            Contracts.current(), SERVICES_UNDER_TEST, GENERATED_SEED, GENERATED_PER_METHOD);
+            Contracts.current(),
+            calculator.services().stream().map(Project.Named::name).toList(),
+            Long.getLong("interop.seed", calculator.generated().seed()),
+            Integer.getInteger("interop.generated", calculator.generated().perMethod()));
     List<String> otherNames =
         new ArrayList<>(allGenerated.stream().map(GeneratedCase::name).toList());
     otherNames.add(UnseenContractCalls.CASE);
     var cases =
-        CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()), otherNames);
+        CaseSelection.fromSystemProperty(
+            CaseCatalog.all(root, calculator.cases(), Contracts.current()), otherNames);
     var generated = CaseSelection.amongGenerated(allGenerated);
     var wireCases = CaseCatalog.wireCases(cases, Contracts.baseline().methods());
     // Only what the selected cases use is started: no replicas for -Dinterop.cases=tls_unary.
@@ -80,7 +83,7 @@ class InteropMatrixIT {
             peers,
             CaseCatalog.needs(cases),
             Contracts.current(),
-            wireCases.isEmpty() ? null : root.resolve(BASELINE),
+            wireCases.isEmpty() ? null : baselineFolder,
             Contracts.baseline());
     var runner = new MatrixRunner(peers);
     long start = System.nanoTime();
@@ -116,7 +119,7 @@ class InteropMatrixIT {
           new InteropReport(
               new InteropReport.Section("Every client against every server", names, names, results),
               new InteropReport.Section("Version skew", both, both, skewResults),
-              BASELINE,
+              baseline,
               wallMillis);
       report.write(REPORT, topology.logs());
       System.out.println(report.text());

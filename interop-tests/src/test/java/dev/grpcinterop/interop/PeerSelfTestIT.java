@@ -7,6 +7,7 @@ import dev.grpcinterop.harness.peers.PeerConformance;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.project.BuiltInProject;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
@@ -69,7 +70,9 @@ class PeerSelfTestIT {
     List<String> labels = peers.stream().map(PeerManifest::name).toList();
     List<CaseResult> results;
     long start = System.nanoTime();
-    var cases = CaseSelection.fromSystemProperty(CaseCatalog.all(root, Contracts.current()));
+    var cases =
+        CaseSelection.fromSystemProperty(
+            CaseCatalog.all(root, BuiltInProject.read(root).cases(), Contracts.current()));
     try (Topology topology =
         Topology.start(
             root,

@@ -108,6 +108,12 @@ final class CallObservation extends ClientCall.Listener<Object> {
 
   @Override
   public void onMessage(Object message) {
+    if (request.getCancel().hasAfterResponses()
+        && received >= request.getCancel().getAfterResponses()) {
+      // Already cancelled: a message grpc-java had queued before the cancel took effect is not
+      // what the client saw before it cancelled (seen when a slow machine delays the callback).
+      return;
+    }
     synchronized (report) {
       // A loaded contract's DynamicMessage packs under its own type's URL, as a generated one does.
       report.addResponses(

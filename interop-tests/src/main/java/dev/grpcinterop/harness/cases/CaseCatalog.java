@@ -13,23 +13,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The built-in contract's cases: the data cases of {@value #CASE_FILES}, then the procedures that
- * take code (several calls, containers stopped, time waited). Names follow the official gRPC
- * interop cases where one exists.
+ * The built-in contract's cases: the data cases of its case folders, then the procedures that take
+ * code (several calls, containers stopped, time waited). Names follow the official gRPC interop
+ * cases where one exists.
  */
 public final class CaseCatalog {
-  /** Where the calculator's case files are, from the repository root. */
-  public static final String CASE_FILES = "interop-tests/src/main/resources/cases/calculator";
-
   private CaseCatalog() {}
 
-  /** Every data case, read with {@code contract}. */
-  public static List<DataCase> dataCases(Path root, Contract contract) {
-    return CaseFiles.load(root.resolve(CASE_FILES), contract, root);
+  /**
+   * Every data case of the case folders (the built-in project file's {@code cases}), read with
+   * {@code contract}, files named from {@code root}.
+   */
+  public static List<DataCase> dataCases(Path root, List<Path> folders, Contract contract) {
+    List<DataCase> cases = new ArrayList<>();
+    for (Path folder : folders) {
+      cases.addAll(CaseFiles.load(folder, contract, root));
+    }
+    return cases;
   }
 
-  public static List<InteropCase> all(Path root, Contract contract) {
-    List<InteropCase> cases = new ArrayList<>(dataCases(root, contract));
+  public static List<InteropCase> all(Path root, List<Path> folders, Contract contract) {
+    List<InteropCase> cases = new ArrayList<>(dataCases(root, folders, contract));
     cases.addAll(LimitCases.all());
     cases.addAll(TlsCases.all());
     cases.addAll(BalancingCases.all());

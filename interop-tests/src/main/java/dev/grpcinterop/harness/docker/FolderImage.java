@@ -36,6 +36,9 @@ public final class FolderImage {
         "",
         folder,
         file -> !ignored.test(folder.relativize(file).toString().replace('\\', '/')));
+    // As docker build does: the Dockerfile goes to the engine even where .dockerignore leaves it
+    // out.
+    ImageInputs.add(files, dockerfile, folder.resolve(dockerfile), file -> true);
   }
 
   /**

@@ -13,6 +13,8 @@ import java.util.Optional;
  * is written, for messages about it.
  *
  * @param services the services under test; empty for every service the protos declare
+ * @param peerServers whether the servers are the harness's own peers ({@code servers: peers}), as
+ *     for the built-in calculator, rather than {@code servers}
  * @param clients the peers whose clients call the servers; empty for every peer
  * @param cases folders (or files) of case files, in the data format of docs/case-files.md
  * @param knownFailures incompatibilities the project knows of, as a peer's manifest lists them:
@@ -24,6 +26,7 @@ public record Project(
     String name,
     Protos protos,
     List<Named> services,
+    boolean peerServers,
     List<Server> servers,
     List<Named> clients,
     List<Path> cases,

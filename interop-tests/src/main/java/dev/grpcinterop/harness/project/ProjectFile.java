@@ -63,6 +63,9 @@ public final class ProjectFile {
   private static final Set<String> METHOD =
       new LinkedHashSet<>(List.of("ignoreFields", "answersVary"));
 
+  /** How messages name the file as a whole; its keys are named by themselves ("servers[1]"). */
+  static final String WHOLE = "the project file";
+
   /** Server names become host names on the run's network. */
   private static final Pattern SERVER_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -118,7 +121,7 @@ public final class ProjectFile {
           shown + ": the project file is empty; it needs at least \"protos\" and \"servers\".");
     }
     return new ProjectFile(shown, file.toAbsolutePath().getParent())
-        .project(file, new YamlNode(shown, "the project file", root));
+        .project(file, new YamlNode(shown, WHOLE, root));
   }
 
   private Project project(Path file, YamlNode root) {
@@ -141,7 +144,10 @@ public final class ProjectFile {
             : Optional.ofNullable(folder.getFileName()).map(Path::toString).orElse("project");
     Protos protos = protos(top.get("protos"));
     List<Named> services = named(top.get("services"));
-    List<Server> servers = servers(top.get("servers"));
+    // "servers: peers": the harness's own peers serve the contract (the built-in calculator).
+    YamlNode serversNode = top.get("servers");
+    boolean peerServers = serversNode.isScalar() && serversNode.string().equals("peers");
+    List<Server> servers = peerServers ? List.of() : servers(serversNode);
     List<Named> clients = named(top.get("clients"));
     List<Path> cases = new ArrayList<>();
     if (top.containsKey("cases")) {
@@ -186,7 +192,18 @@ public final class ProjectFile {
       }
     }
     return new Project(
-        file, shown, name, protos, services, servers, clients, cases, generated, baseline, methods,
+        file,
+        shown,
+        name,
+        protos,
+        services,
+        peerServers,
+        servers,
+        clients,
+        cases,
+        generated,
+        baseline,
+        methods,
         known);
   }
 
@@ -306,6 +323,16 @@ public final class ProjectFile {
         e.containsKey("extraCa") ? Optional.of(e.get("extraCa").string()) : Optional.empty();
     if (extraCa.isPresent() && build.isEmpty()) {
       throw e.get("extraCa").fail("extraCa goes with \"build\": it is a path in the build folder.");
+    }
+    if (extraCa.isPresent() && !Files.isDirectory(build.get().resolve(extraCa.get()))) {
+      throw e.get("extraCa")
+          .fail(
+              "extraCa "
+                  + extraCa.get()
+                  + " is no folder of the build folder "
+                  + build.get()
+                  + "; create it (a README in it keeps it in git), and have the Dockerfile COPY it"
+                  + " to /usr/local/share/ca-certificates/ and run update-ca-certificates.");
     }
     Optional<String> image =
         e.containsKey("image") ? Optional.of(e.get("image").string()) : Optional.empty();

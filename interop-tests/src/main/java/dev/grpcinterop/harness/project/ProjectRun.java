@@ -75,6 +75,13 @@ public final class ProjectRun {
   /** The same, for a project already read. */
   public static ProjectRun prepare(
       Project project, ProtoCompiler compiler, List<PeerManifest> peers) {
+    if (project.peerServers()) {
+      throw new ProjectFileException(
+          project.shownAs()
+              + ": \"servers: peers\" (the harness's own peers as servers, as for the built-in"
+              + " calculator) runs in the harness's own build, ./mvnw verify; a project run needs"
+              + " servers of its own.");
+    }
     ProjectCheck.clients(project, peers.stream().map(PeerManifest::name).toList());
     List<PeerManifest> clients =
         project.clients().isEmpty()

@@ -66,7 +66,8 @@ final class YamlNode {
         throw new YamlNode(file, what, tuple.getKeyNode())
             .fail("a key of " + what + " must be a name.");
       }
-      var value = new YamlNode(file, what + "." + key.getValue(), tuple.getValueNode());
+      String child = what.equals(ProjectFile.WHOLE) ? key.getValue() : what + "." + key.getValue();
+      var value = new YamlNode(file, child, tuple.getValueNode());
       if (entries.put(key.getValue(), value) != null) {
         throw value.fail("\"" + key.getValue() + "\" appears twice in " + what + ".");
       }
@@ -91,6 +92,10 @@ final class YamlNode {
       return List.of(string());
     }
     return list().stream().map(YamlNode::string).toList();
+  }
+
+  boolean isScalar() {
+    return node instanceof ScalarNode;
   }
 
   String string() {

@@ -153,7 +153,11 @@ public final class InteropReport {
             + ")\n");
     for (CaseResult result : all) {
       if (result.verdict() == Verdict.FAILED) {
-        out.append("FAILED ").append(result.fullName()).append('\n');
+        // The detail too: where a CLI's output is all a CI log has, it must say what went wrong.
+        out.append("FAILED ")
+            .append(result.fullName())
+            .append('\n')
+            .append(result.detail().indent(4));
       }
     }
     return out.toString();

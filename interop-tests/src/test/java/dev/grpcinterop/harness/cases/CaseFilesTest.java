@@ -9,6 +9,7 @@ import dev.grpcinterop.calculator.v1.CalculateResponse;
 import dev.grpcinterop.calculator.v1.Number;
 import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.project.BuiltInProject;
 import dev.grpcinterop.interop.v1.CallStatus;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 import java.util.List;
@@ -37,7 +38,9 @@ class CaseFilesTest {
 
   @Test
   void theCalculatorsCaseFilesLoad() {
-    List<DataCase> cases = CaseCatalog.dataCases(Repository.root(), Contracts.current());
+    List<DataCase> cases =
+        CaseCatalog.dataCases(
+            Repository.root(), BuiltInProject.read(Repository.root()).cases(), Contracts.current());
     assertThat(cases).hasSizeGreaterThanOrEqualTo(48);
     assertThat(cases)
         .extracting(DataCase::name)
@@ -48,7 +51,8 @@ class CaseFilesTest {
             "rich_error_details",
             "special_status_message",
             "unknown_field_ignored");
-    assertThat(cases.get(0).source()).startsWith(CaseCatalog.CASE_FILES + "/calls.yaml:");
+    assertThat(cases.get(0).source())
+        .startsWith("interop-tests/src/main/resources/cases/calculator/calls.yaml:");
   }
 
   @Test
@@ -65,7 +69,11 @@ class CaseFilesTest {
   @Test
   void negativeZeroSurvivesTheJsonMapping() {
     DataCase negativeZero =
-        CaseCatalog.dataCases(Repository.root(), Contracts.current()).stream()
+        CaseCatalog.dataCases(
+                Repository.root(),
+                BuiltInProject.read(Repository.root()).cases(),
+                Contracts.current())
+            .stream()
             .filter(c -> c.name().equals("negative_zero"))
             .findFirst()
             .orElseThrow();

@@ -74,6 +74,26 @@ class ProjectFileTest {
   }
 
   @Test
+  void theHarnessPeersCanBeTheServers() {
+    Project project = parse("protos: {roots: [proto]}\nservers: peers\n");
+    assertThat(project.peerServers()).isTrue();
+    assertThat(project.servers()).isEmpty();
+  }
+
+  /** The built-in calculator's project file reads as every other. */
+  @Test
+  void theBuiltInProjectFileReads() {
+    Path root = dev.grpcinterop.harness.peers.Repository.root();
+    Project calculator = BuiltInProject.read(root);
+    assertThat(calculator.peerServers()).isTrue();
+    assertThat(calculator.services())
+        .extracting(Project.Named::name)
+        .containsExactly("calculator.v1.CalculatorService");
+    assertThat(calculator.baseline().orElseThrow().roots())
+        .containsExactly(root.resolve("proto-baseline"));
+  }
+
+  @Test
   void eachMistakeIsOneSentenceWithItsLine() {
     String servers = "servers: [{name: api, build: server, port: 50051}]\n";
     assertFails(
@@ -108,6 +128,12 @@ class ProjectFileTest {
     assertFails(
         "protos: {roots: [proto]}\n" + servers + "generated: {perMethod: many}\n",
         "generated.perMethod must be a whole number");
+    assertFails(
+        "protos: {roots: [proto]}\nservers: [{name: api, build: server, port: 1, extraCa: certs}]\n",
+        "interop.yaml:2: extraCa certs is no folder of the build folder");
+    assertFails(
+        "protos: {roots: [proto]}\nservers: [{name: api, build: server, port: 1, colour: x}]\n",
+        "unknown key \"colour\" in servers[0]; the keys are");
     assertFails("protos: [unclosed\n", "interop.yaml:2: not valid YAML");
     assertFails("", "the project file is empty");
   }
