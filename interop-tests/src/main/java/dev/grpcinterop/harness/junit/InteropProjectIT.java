@@ -34,9 +34,16 @@ public class InteropProjectIT {
     Path file = Path.of(System.getProperty("interop.project", "interop.yaml"));
     report = Path.of(System.getProperty("interop.report", "target/interop-report"));
     Path root = Repository.root();
+    // Named from the working folder (the project's base directory) where it is inside it, so that
+    // messages say "cases/orders.yaml:12" rather than a machine's absolute path.
+    Path here = Path.of("").toAbsolutePath();
+    String shown =
+        file.toAbsolutePath().startsWith(here)
+            ? here.relativize(file.toAbsolutePath()).toString()
+            : file.toString();
     var run =
         ProjectRun.prepare(
-            ProjectFile.read(file, file.toString()),
+            ProjectFile.read(file, shown),
             new ProtoCompiler(root.resolve("docker/protoc")),
             Peers.discover(root));
     var outcome = run.execute(root, report);
