@@ -25,16 +25,38 @@ import org.testcontainers.utility.MountableFile;
  */
 public final class ProtoCompiler {
   private static final Duration COMPILE_LIMIT = Duration.ofSeconds(120);
-  private static final List<String> GOOGLE_RPC =
+  static final List<String> GOOGLE_RPC =
       List.of("google/rpc/status.proto", "google/rpc/error_details.proto", "google/rpc/code.proto");
   private static final String OK = "COMPILED";
 
   private final FolderImage image;
+  private final Path rules;
 
-  /** A compiler whose image is built from {@code toolFolder} (the repository's docker/protoc). */
+  /**
+   * A compiler whose image is built from {@code toolFolder} (the repository's docker/protoc), with
+   * the machine's extra CA certificates ({@code INTEROP_EXTRA_CA_DIR}, else the folder beside it,
+   * docker/extra-ca) for its download.
+   */
   public ProtoCompiler(Path toolFolder) {
+    String extraCa = System.getenv("INTEROP_EXTRA_CA_DIR");
+    this.rules = toolFolder.toAbsolutePath().getParent().getParent().resolve("proto/buf.yaml");
     this.image =
-        new FolderImage("protoc tool image", "grpc-interop/protoc", toolFolder, "Dockerfile");
+        new FolderImage("proto tools image", "grpc-interop/protoc", toolFolder, "Dockerfile")
+            .withInput(
+                "extra-ca",
+                extraCa == null || extraCa.isBlank()
+                    ? toolFolder.resolveSibling("extra-ca")
+                    : Path.of(extraCa));
+  }
+
+  /** The harness's breaking-change rules (proto/buf.yaml), for {@link BreakingCheck}. */
+  public Path breakingRules() {
+    return rules;
+  }
+
+  /** The tool image's name, built first where need be: protoc and buf. */
+  String image() {
+    return image.resolve();
   }
 
   /**
@@ -113,7 +135,7 @@ public final class ProtoCompiler {
     return files;
   }
 
-  private static byte[] resource(String proto) {
+  static byte[] resource(String proto) {
     try (InputStream in = ProtoCompiler.class.getClassLoader().getResourceAsStream(proto)) {
       if (in == null) {
         throw new IllegalStateException(

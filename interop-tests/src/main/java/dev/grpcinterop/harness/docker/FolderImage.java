@@ -58,6 +58,13 @@ public final class FolderImage {
     return this;
   }
 
+  /** Also puts {@code source} (a file or a folder) at {@code contextPath} of the build context. */
+  public FolderImage withInput(String contextPath, Path source) {
+    ImageInputs.add(files, contextPath, source, file -> true);
+    resolved = null;
+    return this;
+  }
+
   /** The image's name, building it first unless an image of the same inputs exists. */
   public synchronized String resolve() {
     if (resolved != null) {

@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * A user's contract run as JUnit tests, one per case and pair: what a user's {@code mvn verify}
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public class InteropProjectIT {
   private List<CaseResult> results = List.of();
+  private ProjectRun.StaticCheck staticCheck;
   private Path report;
 
   @BeforeAll
@@ -48,8 +52,19 @@ public class InteropProjectIT {
             Peers.discover(root));
     var outcome = run.execute(root, report);
     System.out.println(outcome.report().text());
+    staticCheck = outcome.staticCheck();
     results = new ArrayList<>(outcome.matrix());
     results.addAll(outcome.skew());
+  }
+
+  /** The static half of the proto-change check: today's protos against the released ones. */
+  @Test
+  void theProtosKeepWhatTheReleasedOnesPromised() {
+    staticCheck.notApplicable().ifPresent(reason -> Assumptions.abort("not applicable: " + reason));
+    if (staticCheck.failed()) {
+      throw new AssertionFailedError(
+          "the protos break their released version:\n" + String.join("\n", staticCheck.findings()));
+    }
   }
 
   @TestFactory

@@ -5,6 +5,7 @@ import dev.grpcinterop.harness.cases.CaseFiles;
 import dev.grpcinterop.harness.cases.DataCase;
 import dev.grpcinterop.harness.cases.generated.AnswerScope;
 import dev.grpcinterop.harness.cases.generated.GeneratedCase;
+import dev.grpcinterop.harness.contract.BreakingCheck;
 import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.contract.ProtoCompiler;
 import dev.grpcinterop.harness.peers.PeerManifest;
@@ -36,6 +37,17 @@ public final class ProjectRun {
   private final List<DataCase> cases;
   private final List<GeneratedCase> generated;
   private final List<PeerManifest> clients;
+  private final StaticCheck staticCheck;
+
+  /**
+   * The breaking-change check of today's protos against the released ones: its findings, or why it
+   * does not apply.
+   */
+  public record StaticCheck(List<String> findings, Optional<String> notApplicable) {
+    public boolean failed() {
+      return !findings.isEmpty();
+    }
+  }
 
   private ProjectRun(
       Project project,
@@ -44,7 +56,9 @@ public final class ProjectRun {
       List<String> services,
       List<DataCase> cases,
       List<GeneratedCase> generated,
-      List<PeerManifest> clients) {
+      List<PeerManifest> clients,
+      StaticCheck staticCheck) {
+    this.staticCheck = staticCheck;
     this.project = project;
     this.contract = contract;
     this.released = released;
@@ -55,10 +69,15 @@ public final class ProjectRun {
   }
 
   /** What the run found and how it went. */
-  public record Outcome(List<CaseResult> matrix, List<CaseResult> skew, InteropReport report) {
+  public record Outcome(
+      List<CaseResult> matrix,
+      List<CaseResult> skew,
+      StaticCheck staticCheck,
+      InteropReport report) {
     public boolean failed() {
-      return java.util.stream.Stream.concat(matrix.stream(), skew.stream())
-          .anyMatch(r -> r.verdict() == CaseResult.Verdict.FAILED);
+      return staticCheck.failed()
+          || java.util.stream.Stream.concat(matrix.stream(), skew.stream())
+              .anyMatch(r -> r.verdict() == CaseResult.Verdict.FAILED);
     }
   }
 
@@ -114,7 +133,35 @@ public final class ProjectRun {
             project.generated().seed(),
             project.generated().perMethod(),
             method -> scope(project.methods().getOrDefault(method, MethodSettings.NONE)));
-    return new ProjectRun(project, contract, released, services, cases, generated, clients);
+    return new ProjectRun(
+        project,
+        contract,
+        released,
+        services,
+        cases,
+        generated,
+        clients,
+        staticCheck(project, compiler));
+  }
+
+  /** Today's protos against the released ones, before any server starts. */
+  private static StaticCheck staticCheck(Project project, ProtoCompiler compiler) {
+    if (project.baseline().isEmpty()) {
+      return new StaticCheck(
+          List.of(), Optional.of("the project file names no baseline (the released protos)"));
+    }
+    Protos baseline = project.baseline().get();
+    if (project.protos().roots().size() != 1 || baseline.roots().size() != 1) {
+      return new StaticCheck(
+          List.of(),
+          Optional.of("buf compares one proto root with one; the project file has more"));
+    }
+    Path current = project.protos().roots().get(0);
+    Path shown = Path.of(project.shownAs()).resolveSibling(project.folder().relativize(current));
+    return new StaticCheck(
+        BreakingCheck.findings(
+            compiler, compiler.breakingRules(), current, baseline.roots().get(0), shown.toString()),
+        Optional.empty());
   }
 
   private static AnswerScope scope(MethodSettings settings) {
@@ -206,8 +253,12 @@ public final class ProjectRun {
                       skew),
               "the baseline of " + project.shownAs(),
               wallMillis);
+      report.withStaticCheck(
+          staticCheck.findings(),
+          staticCheck.notApplicable(),
+          "the baseline of " + project.shownAs());
       report.write(reportDir, topology.logs());
-      return new Outcome(matrix, skew, report);
+      return new Outcome(matrix, skew, staticCheck, report);
     }
   }
 }

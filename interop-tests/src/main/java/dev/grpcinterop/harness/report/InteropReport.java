@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The run's reports, under {@code interop-tests/target/interop-report/}: {@code index.html} (the
@@ -64,6 +65,38 @@ public final class InteropReport {
   private final String baseline;
   private final long wallMillis;
   private String shownAt = "interop-tests/target/interop-report/index.html";
+  private List<String> breaking = List.of();
+  private Optional<String> staticCheckNotApplicable = Optional.of("");
+  private String staticAgainst = "";
+
+  /**
+   * Adds the static breaking-change check: its findings against {@code against}, or why it did not
+   * apply.
+   */
+  public void withStaticCheck(
+      List<String> findings, Optional<String> notApplicable, String against) {
+    this.breaking = List.copyOf(findings);
+    this.staticCheckNotApplicable = notApplicable;
+    this.staticAgainst = against;
+  }
+
+  /** The static check as text, or "" for a report without one. */
+  private String staticCheckText() {
+    if (staticCheckNotApplicable.isPresent()) {
+      return staticCheckNotApplicable.get().isEmpty()
+          ? ""
+          : "Static check: not applicable: " + staticCheckNotApplicable.get() + "\n";
+    }
+    if (breaking.isEmpty()) {
+      return "Static check against " + staticAgainst + ": no breaking change\n";
+    }
+    return "Static check against "
+        + staticAgainst
+        + ": FAILED, "
+        + breaking.size()
+        + " breaking change(s):\n"
+        + String.join("\n", breaking).indent(4);
+  }
 
   /** The built-in contract's report. {@code skew} may be null when no baseline took part. */
   public InteropReport(Section matrix, Section skew, String baseline, long wallMillis) {
@@ -108,6 +141,13 @@ public final class InteropReport {
     root.put("servers", matrix.servers());
     root.put("wallMillis", wallMillis);
     root.put("pairs", matrix.pairsJson());
+    if (!staticCheckText().isEmpty()) {
+      Map<String, Object> check = new LinkedHashMap<>();
+      check.put("against", staticAgainst);
+      staticCheckNotApplicable.ifPresent(reason -> check.put("notApplicable", reason));
+      check.put("breaking", breaking);
+      root.put("staticCheck", check);
+    }
     if (skew != null) {
       Map<String, Object> skewJson = new LinkedHashMap<>();
       skewJson.put("baseline", baseline);
@@ -138,6 +178,7 @@ public final class InteropReport {
             count(all, Verdict.FAILED),
             count(all, Verdict.KNOWN_FAILURE),
             count(all, Verdict.NOT_APPLICABLE)));
+    out.append(staticCheckText());
     textGrid(out, matrix);
     if (skew != null && !skew.results().isEmpty()) {
       out.append("\n")
@@ -241,6 +282,13 @@ public final class InteropReport {
                 .append(escape(name))
                 .append("</a> "));
     html.append("</p>\n");
+    if (!staticCheckText().isEmpty()) {
+      html.append("<h2>Static check</h2>\n<pre class=\"")
+          .append(breaking.isEmpty() ? "passed" : "failed")
+          .append("\">")
+          .append(escape(staticCheckText()))
+          .append("</pre>\n");
+    }
     htmlSection(html, matrix, description);
     if (skew != null && !skew.results().isEmpty()) {
       htmlSection(
