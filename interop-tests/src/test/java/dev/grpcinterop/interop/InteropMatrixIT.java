@@ -2,29 +2,21 @@ package dev.grpcinterop.interop;
 
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import dev.grpcinterop.harness.cases.CaseCatalog;
 import dev.grpcinterop.harness.cases.Mismatch;
-import dev.grpcinterop.harness.cases.generated.GeneratedCase;
-import dev.grpcinterop.harness.contract.Contracts;
+import dev.grpcinterop.harness.contract.ProtoCompiler;
 import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.junit.ProjectResults;
-import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
 import dev.grpcinterop.harness.project.BuiltInProject;
 import dev.grpcinterop.harness.project.Project;
-import dev.grpcinterop.harness.report.InteropReport;
+import dev.grpcinterop.harness.project.ProjectRun;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
-import dev.grpcinterop.harness.run.GeneratedRunner;
-import dev.grpcinterop.harness.run.MatrixRunner;
-import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.TestFactory;
@@ -39,92 +31,55 @@ import org.opentest4j.AssertionFailedError;
 class InteropMatrixIT {
   private static final Path REPORT = Path.of("target/interop-report");
 
-  private Topology topology;
-
-  /** The released contract's folder, as the report names it. */
-  private String baseline;
-
-  private List<PeerManifest> peers = List.of();
   private List<CaseResult> results = List.of();
   private List<CaseResult> skewResults = List.of();
   private Map<String, Mismatch> unseenResults = Map.of();
-  private long wallMillis;
 
+  /**
+   * The calculator's project file (interop.yaml: its services, case folders, generated cases and
+   * baseline, with the peers as servers) run as any project is. -Dinterop.seed replays a run's
+   * generated requests (each failure prints its seed), -Dinterop.generated sets how many per
+   * method, and -Dinterop.cases picks cases.
+   */
   @BeforeAll
   void runTheMatrix() throws Exception {
     DockerPreflight.requireDocker();
     Path root = Repository.root();
-    peers = Peers.discover(root);
-    // The services, case folders, generated cases and baseline are the project file's
-    // (interop.yaml); -Dinterop.seed replays a run's generated requests (each failure prints its
-    // seed) and -Dinterop.generated sets how many per method.
     Project calculator = BuiltInProject.read(root);
-    Path baselineFolder = calculator.baseline().orElseThrow().roots().get(0);
-    baseline = root.relativize(baselineFolder).toString();
-    // Cases are read before any container starts: a mistake in a case file costs no build.
-    List<GeneratedCase> allGenerated =
-        GeneratedCase.forServices(
-            Contracts.current(),
-            calculator.services().stream().map(Project.Named::name).toList(),
-            Long.getLong("interop.seed", calculator.generated().seed()),
-            Integer.getInteger("interop.generated", calculator.generated().perMethod()));
-    List<String> otherNames =
-        new ArrayList<>(allGenerated.stream().map(GeneratedCase::name).toList());
-    otherNames.add(UnseenContractCalls.CASE);
-    var cases =
-        CaseSelection.fromSystemProperty(
-            CaseCatalog.all(root, calculator.cases(), Contracts.current()), otherNames);
-    var generated = CaseSelection.amongGenerated(allGenerated);
-    var wireCases = CaseCatalog.wireCases(cases, Contracts.baseline().methods());
-    // Only what the selected cases use is started: no replicas for -Dinterop.cases=tls_unary.
-    topology =
-        Topology.start(
+    var generated = calculator.generated();
+    calculator =
+        calculator.withGenerated(
+            new Project.Generated(
+                Long.getLong("interop.seed", generated.seed()),
+                Integer.getInteger("interop.generated", generated.perMethod())));
+    // Cases are read, and the protos checked, before any container starts.
+    var run =
+        ProjectRun.prepare(
+            calculator,
+            new ProtoCompiler(root.resolve("docker/protoc")),
+            Peers.discover(root),
+            List.of(UnseenContractCalls.CASE));
+    var outcome =
+        run.execute(
             root,
-            peers,
-            CaseCatalog.needs(cases),
-            Contracts.current(),
-            wireCases.isEmpty() ? null : baselineFolder,
-            Contracts.baseline());
-    var runner = new MatrixRunner(peers);
-    long start = System.nanoTime();
-    results = new ArrayList<>(runner.run(cases, topology.pairs()));
-    results.addAll(
-        new GeneratedRunner(peers, Contracts.current()).run(generated, topology.pairs()));
-    skewResults = runner.run(wireCases, topology.skewPairs());
-    // Last, as it hands every client another contract in place of the calculator's.
-    if (CaseSelection.selectsByName(UnseenContractCalls.CASE)) {
-      try (var unseen = new UnseenContractCalls()) {
-        unseenResults = unseen.fromEveryClient(topology.clients());
-      }
-    }
-    wallMillis = (System.nanoTime() - start) / 1_000_000;
-  }
-
-  @AfterAll
-  void reportAndStop() throws Exception {
-    if (topology == null) {
-      return;
-    }
-    try {
-      List<String> names = peers.stream().map(PeerManifest::name).toList();
-      List<String> baselines =
-          skewResults.stream()
-              .map(CaseResult::client)
-              .filter(l -> l.endsWith("@baseline"))
-              .distinct()
-              .toList();
-      List<String> both = new ArrayList<>(baselines);
-      both.addAll(names);
-      var report =
-          new InteropReport(
-              new InteropReport.Section("Every client against every server", names, names, results),
-              new InteropReport.Section("Version skew", both, both, skewResults),
-              baseline,
-              wallMillis);
-      report.write(REPORT, topology.logs());
-      System.out.println(report.text());
-    } finally {
-      topology.close();
+            REPORT,
+            // Last, as it hands every client another contract in place of the calculator's.
+            clients -> {
+              if (CaseSelection.selectsByName(UnseenContractCalls.CASE)) {
+                try (var unseen = new UnseenContractCalls()) {
+                  unseenResults = unseen.fromEveryClient(clients);
+                } catch (Exception failed) {
+                  throw new IllegalStateException(failed);
+                }
+              }
+            });
+    System.out.println(outcome.report().text());
+    results = outcome.matrix();
+    skewResults = outcome.skew();
+    if (outcome.staticCheck().failed()) {
+      throw new AssertionFailedError(
+          "proto/ breaks its released version:\n"
+              + String.join("\n", outcome.staticCheck().findings()));
     }
   }
 

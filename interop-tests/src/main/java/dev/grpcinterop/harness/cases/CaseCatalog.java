@@ -34,7 +34,13 @@ public final class CaseCatalog {
 
   public static List<InteropCase> all(Path root, List<Path> folders, Contract contract) {
     List<InteropCase> cases = new ArrayList<>(dataCases(root, folders, contract));
-    cases.addAll(LimitCases.all());
+    cases.addAll(procedures());
+    return cases;
+  }
+
+  /** The built-in contract's procedures: they drive the peers as servers. */
+  public static List<InteropCase> procedures() {
+    List<InteropCase> cases = new ArrayList<>(LimitCases.all());
     cases.addAll(TlsCases.all());
     cases.addAll(BalancingCases.all());
     cases.addAll(KeepaliveCases.all());

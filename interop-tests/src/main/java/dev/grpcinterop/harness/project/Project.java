@@ -35,6 +35,24 @@ public record Project(
     Map<String, MethodSettings> methods,
     List<PeerManifest.KnownFailure> knownFailures) {
 
+  /** The same project with other settings for its generated cases. */
+  public Project withGenerated(Generated other) {
+    return new Project(
+        file,
+        shownAs,
+        name,
+        protos,
+        services,
+        peerServers,
+        servers,
+        clients,
+        cases,
+        other,
+        baseline,
+        methods,
+        knownFailures);
+  }
+
   /** The folder the project file is in, which its paths are relative to. */
   public Path folder() {
     return file.toAbsolutePath().getParent();

@@ -1,21 +1,27 @@
 package dev.grpcinterop.harness.project;
 
+import dev.grpcinterop.harness.cases.CaseCatalog;
 import dev.grpcinterop.harness.cases.CaseFileException;
 import dev.grpcinterop.harness.cases.CaseFiles;
 import dev.grpcinterop.harness.cases.DataCase;
+import dev.grpcinterop.harness.cases.InteropCase;
 import dev.grpcinterop.harness.cases.generated.AnswerScope;
 import dev.grpcinterop.harness.cases.generated.GeneratedCase;
 import dev.grpcinterop.harness.contract.BreakingCheck;
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.contract.Contracts;
 import dev.grpcinterop.harness.contract.ProtoCompiler;
+import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.MethodSettings;
 import dev.grpcinterop.harness.project.Project.Protos;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.run.CaseResult;
+import dev.grpcinterop.harness.run.CaseSelection;
 import dev.grpcinterop.harness.run.GeneratedRunner;
 import dev.grpcinterop.harness.run.KnownFailures;
 import dev.grpcinterop.harness.run.MatrixRunner;
+import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +40,7 @@ public final class ProjectRun {
   private final Contract contract;
   private final Optional<Contract> released;
   private final List<String> services;
-  private final List<DataCase> cases;
+  private final List<InteropCase> cases;
   private final List<GeneratedCase> generated;
   private final List<PeerManifest> clients;
   private final StaticCheck staticCheck;
@@ -54,7 +60,7 @@ public final class ProjectRun {
       Contract contract,
       Optional<Contract> released,
       List<String> services,
-      List<DataCase> cases,
+      List<InteropCase> cases,
       List<GeneratedCase> generated,
       List<PeerManifest> clients,
       StaticCheck staticCheck) {
@@ -94,13 +100,18 @@ public final class ProjectRun {
   /** The same, for a project already read. */
   public static ProjectRun prepare(
       Project project, ProtoCompiler compiler, List<PeerManifest> peers) {
-    if (project.peerServers()) {
-      throw new ProjectFileException(
-          project.shownAs()
-              + ": \"servers: peers\" (the harness's own peers as servers, as for the built-in"
-              + " calculator) runs in the harness's own build, ./mvnw verify; a project run needs"
-              + " servers of its own.");
-    }
+    return prepare(project, compiler, peers, List.of());
+  }
+
+  /**
+   * The same, with {@code -Dinterop.cases} choosing among the cases, the generated ones and {@code
+   * otherCaseNames} (what the caller runs besides).
+   */
+  public static ProjectRun prepare(
+      Project project,
+      ProtoCompiler compiler,
+      List<PeerManifest> peers,
+      List<String> otherCaseNames) {
     ProjectCheck.clients(project, peers.stream().map(PeerManifest::name).toList());
     List<PeerManifest> clients =
         project.clients().isEmpty()
@@ -125,7 +136,11 @@ public final class ProjectRun {
                         b.roots(),
                         b.files(),
                         "the released protos of " + project.at(b.line()) + " (baseline)"));
-    List<DataCase> cases = readCases(project, contract);
+    List<InteropCase> written = new ArrayList<>(readCases(project, contract));
+    if (project.peerServers()) {
+      // The peers as servers take certificates, run as replicas and take a keepalive policy.
+      written.addAll(CaseCatalog.procedures());
+    }
     List<GeneratedCase> generated =
         GeneratedCase.forServices(
             contract,
@@ -133,13 +148,16 @@ public final class ProjectRun {
             project.generated().seed(),
             project.generated().perMethod(),
             method -> scope(project.methods().getOrDefault(method, MethodSettings.NONE)));
+    List<String> otherNames = new ArrayList<>(generated.stream().map(GeneratedCase::name).toList());
+    otherNames.addAll(otherCaseNames);
     return new ProjectRun(
         project,
         contract,
-        released,
+        // Peers built from the released protos still serve today's control service.
+        project.peerServers() ? released.map(r -> r.joinedWith(Contracts.current())) : released,
         services,
-        cases,
-        generated,
+        CaseSelection.fromSystemProperty(written, otherNames),
+        CaseSelection.amongGenerated(generated),
         clients,
         staticCheck(project, compiler));
   }
@@ -208,7 +226,7 @@ public final class ProjectRun {
     return services;
   }
 
-  public List<DataCase> cases() {
+  public List<InteropCase> cases() {
     return cases;
   }
 
@@ -221,18 +239,68 @@ public final class ProjectRun {
    * to {@code reportDir}, and stops every container it started.
    */
   public Outcome execute(Path harnessRoot, Path reportDir) throws Exception {
+    return execute(harnessRoot, reportDir, clients -> {});
+  }
+
+  /**
+   * The same; {@code lastly} is given the clients before anything stops, for what a caller runs
+   * besides the cases.
+   */
+  public Outcome execute(
+      Path harnessRoot, Path reportDir, java.util.function.Consumer<List<PeerContainer>> lastly)
+      throws Exception {
+    var knownFailures = new KnownFailures(clients, project.knownFailures());
+    var runner = new MatrixRunner(knownFailures);
+    List<InteropCase> wireCases =
+        released.isEmpty() ? List.of() : CaseCatalog.wireCases(cases, released.get().methods());
+    if (project.peerServers()) {
+      // Only what the selected cases use is started: no replicas for -Dinterop.cases=tls_unary.
+      Path baselineFolder =
+          project.baseline().isEmpty() || wireCases.isEmpty()
+              ? null
+              : project.baseline().get().roots().get(0);
+      try (var topology =
+          Topology.start(
+              harnessRoot,
+              clients,
+              CaseCatalog.needs(cases),
+              contract,
+              baselineFolder,
+              released.orElse(contract))) {
+        long start = System.nanoTime();
+        List<CaseResult> matrix = new ArrayList<>(runner.run(cases, topology.pairs()));
+        matrix.addAll(
+            new GeneratedRunner(knownFailures, contract).run(generated, topology.pairs()));
+        List<CaseResult> skew = runner.run(wireCases, topology.skewPairs());
+        lastly.accept(topology.clients());
+        long wallMillis = (System.nanoTime() - start) / 1_000_000;
+        List<String> names = clients.stream().map(PeerManifest::name).toList();
+        List<String> both =
+            new ArrayList<>(
+                skew.stream()
+                    .map(CaseResult::client)
+                    .filter(l -> l.endsWith("@baseline"))
+                    .distinct()
+                    .toList());
+        both.addAll(names);
+        var report =
+            new InteropReport(
+                new InteropReport.Section(
+                    "Every client against every server", names, names, matrix),
+                new InteropReport.Section("Version skew", both, both, skew),
+                baselineFolder == null
+                    ? "none"
+                    : harnessRoot.relativize(baselineFolder.toAbsolutePath()).toString(),
+                wallMillis);
+        return reported(report, reportDir, topology.logs(), matrix, skew);
+      }
+    }
     try (var topology = ProjectTopology.start(project, harnessRoot, clients, contract, released)) {
       long start = System.nanoTime();
-      var knownFailures = new KnownFailures(clients, project.knownFailures());
-      var runner = new MatrixRunner(knownFailures);
       List<CaseResult> matrix = new ArrayList<>(runner.run(cases, topology.pairs()));
       matrix.addAll(new GeneratedRunner(knownFailures, contract).run(generated, topology.pairs()));
-      List<CaseResult> skew = List.of();
-      if (released.isPresent()) {
-        var methodsOfBoth = released.get().methods();
-        var wireCases = cases.stream().filter(c -> c.isWireCase(methodsOfBoth)).toList();
-        skew = runner.run(wireCases, topology.skewPairs());
-      }
+      List<CaseResult> skew = runner.run(wireCases, topology.skewPairs());
+      lastly.accept(topology.clients());
       long wallMillis = (System.nanoTime() - start) / 1_000_000;
       List<String> clientLabels = clients.stream().map(PeerManifest::name).toList();
       List<String> serverNames = project.servers().stream().map(Project.Server::name).toList();
@@ -253,12 +321,22 @@ public final class ProjectRun {
                       skew),
               "the baseline of " + project.shownAs(),
               wallMillis);
-      report.withStaticCheck(
-          staticCheck.findings(),
-          staticCheck.notApplicable(),
-          "the baseline of " + project.shownAs());
-      report.write(reportDir, topology.logs());
-      return new Outcome(matrix, skew, staticCheck, report);
+      return reported(report, reportDir, topology.logs(), matrix, skew);
     }
+  }
+
+  private Outcome reported(
+      InteropReport report,
+      Path reportDir,
+      java.util.Map<String, String> logs,
+      List<CaseResult> matrix,
+      List<CaseResult> skew)
+      throws java.io.IOException {
+    report.withStaticCheck(
+        staticCheck.findings(),
+        staticCheck.notApplicable(),
+        "the baseline of " + project.shownAs());
+    report.write(reportDir, logs);
+    return new Outcome(matrix, skew, staticCheck, report);
   }
 }

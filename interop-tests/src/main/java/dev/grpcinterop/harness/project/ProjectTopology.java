@@ -213,6 +213,11 @@ final class ProjectTopology implements AutoCloseable {
     return text.toString();
   }
 
+  /** Each language's client handed today's contract. */
+  List<PeerContainer> clients() {
+    return List.copyOf(clients.keySet());
+  }
+
   /** Every current client × every server. */
   List<ProjectPair> pairs() {
     return pairsOf(clients);
