@@ -290,7 +290,7 @@ public final class ProjectRun {
                 new InteropReport.Section("Version skew", both, both, skew),
                 baselineFolder == null
                     ? "none"
-                    : harnessRoot.relativize(baselineFolder.toAbsolutePath()).toString(),
+                    : project.folder().relativize(baselineFolder.toAbsolutePath()).toString(),
                 wallMillis);
         return reported(report, reportDir, topology.logs(), matrix, skew);
       }
