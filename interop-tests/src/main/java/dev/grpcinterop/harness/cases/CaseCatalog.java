@@ -25,11 +25,7 @@ public final class CaseCatalog {
    * {@code contract}, files named from {@code root}.
    */
   public static List<DataCase> dataCases(Path root, List<Path> folders, Contract contract) {
-    List<DataCase> cases = new ArrayList<>();
-    for (Path folder : folders) {
-      cases.addAll(CaseFiles.load(folder, contract, root));
-    }
-    return cases;
+    return CaseFiles.loadAll(folders, contract, file -> root.relativize(file).toString());
   }
 
   public static List<InteropCase> all(Path root, List<Path> folders, Contract contract) {

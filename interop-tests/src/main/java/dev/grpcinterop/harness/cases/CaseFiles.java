@@ -41,6 +41,40 @@ public final class CaseFiles {
   /** The same, naming each file in messages as {@code shown} says. */
   public static List<DataCase> load(
       Path folder, Contract contract, java.util.function.Function<Path, String> shown) {
+    return loadAll(List.of(folder), contract, shown);
+  }
+
+  /**
+   * Every case of {@code entries}, each a case file or a folder of them (its *.yaml files in name
+   * order), read with {@code contract}, each file named in messages as {@code shown} says. Case
+   * names are unique across them all.
+   */
+  public static List<DataCase> loadAll(
+      List<Path> entries, Contract contract, java.util.function.Function<Path, String> shown) {
+    List<DataCase> cases = new ArrayList<>();
+    Map<String, String> seen = new LinkedHashMap<>();
+    for (Path entry : entries) {
+      for (Path file : Files.isDirectory(entry) ? caseFilesOf(entry) : List.of(entry)) {
+        for (DataCase read : read(file, shown.apply(file), contract)) {
+          String earlier = seen.putIfAbsent(read.name(), read.source());
+          if (earlier != null) {
+            throw new CaseFileException(
+                read.source()
+                    + ": a case named "
+                    + read.name()
+                    + " is already at "
+                    + earlier
+                    + "; case names are unique, as the report and the known failures find cases by"
+                    + " name.");
+          }
+          cases.add(read);
+        }
+      }
+    }
+    return cases;
+  }
+
+  private static List<Path> caseFilesOf(Path folder) {
     List<Path> files;
     try (Stream<Path> listed = Files.list(folder)) {
       files = listed.filter(f -> f.getFileName().toString().endsWith(".yaml")).sorted().toList();
@@ -51,24 +85,7 @@ public final class CaseFiles {
     if (files.isEmpty()) {
       throw new CaseFileException(folder + " holds no case file (*.yaml); see docs/case-files.md.");
     }
-    List<DataCase> cases = new ArrayList<>();
-    Map<String, String> seen = new LinkedHashMap<>();
-    for (Path file : files) {
-      for (DataCase read : read(file, shown.apply(file), contract)) {
-        String earlier = seen.putIfAbsent(read.name(), read.source());
-        if (earlier != null) {
-          throw new CaseFileException(
-              read.source()
-                  + ": a case named "
-                  + read.name()
-                  + " is already at "
-                  + earlier
-                  + "; case names are unique, as the report and the known failures find cases by name.");
-        }
-        cases.add(read);
-      }
-    }
-    return cases;
+    return files;
   }
 
   /** One case file, called {@code shown} in messages. */

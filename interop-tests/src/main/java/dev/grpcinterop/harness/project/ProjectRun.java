@@ -1,7 +1,6 @@
 package dev.grpcinterop.harness.project;
 
 import dev.grpcinterop.harness.cases.CaseCatalog;
-import dev.grpcinterop.harness.cases.CaseFileException;
 import dev.grpcinterop.harness.cases.CaseFiles;
 import dev.grpcinterop.harness.cases.DataCase;
 import dev.grpcinterop.harness.cases.InteropCase;
@@ -22,12 +21,9 @@ import dev.grpcinterop.harness.run.GeneratedRunner;
 import dev.grpcinterop.harness.run.KnownFailures;
 import dev.grpcinterop.harness.run.MatrixRunner;
 import dev.grpcinterop.harness.topology.Topology;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -187,35 +183,15 @@ public final class ProjectRun {
   }
 
   private static List<DataCase> readCases(Project project, Contract contract) {
-    List<DataCase> cases = new ArrayList<>();
-    Map<String, String> seen = new LinkedHashMap<>();
     // Files are named as the project file is: "examples/shop/cases/orders.yaml:12".
     Path shownFolder = Path.of(project.shownAs()).getParent();
-    java.util.function.Function<Path, String> shown =
+    return CaseFiles.loadAll(
+        project.cases(),
+        contract,
         file -> {
           Path relative = project.folder().relativize(file.toAbsolutePath());
           return (shownFolder == null ? relative : shownFolder.resolve(relative)).toString();
-        };
-    for (Path entry : project.cases()) {
-      List<DataCase> read =
-          Files.isDirectory(entry)
-              ? CaseFiles.load(entry, contract, shown)
-              : CaseFiles.read(entry, shown.apply(entry), contract);
-      for (DataCase c : read) {
-        String earlier = seen.putIfAbsent(c.name(), c.source());
-        if (earlier != null) {
-          throw new CaseFileException(
-              c.source()
-                  + ": a case named "
-                  + c.name()
-                  + " is already at "
-                  + earlier
-                  + "; case names are unique across a project's case files.");
-        }
-        cases.add(c);
-      }
-    }
-    return cases;
+        });
   }
 
   public Project project() {
