@@ -20,6 +20,7 @@ import dev.grpcinterop.harness.run.CaseSelection;
 import dev.grpcinterop.harness.run.GeneratedRunner;
 import dev.grpcinterop.harness.run.KnownFailures;
 import dev.grpcinterop.harness.run.MatrixRunner;
+import dev.grpcinterop.harness.topology.Cell;
 import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +36,6 @@ public final class ProjectRun {
   private final Project project;
   private final Contract contract;
   private final Optional<Contract> released;
-  private final List<String> services;
   private final List<InteropCase> cases;
   private final List<GeneratedCase> generated;
   private final List<PeerManifest> clients;
@@ -55,7 +55,6 @@ public final class ProjectRun {
       Project project,
       Contract contract,
       Optional<Contract> released,
-      List<String> services,
       List<InteropCase> cases,
       List<GeneratedCase> generated,
       List<PeerManifest> clients,
@@ -64,7 +63,6 @@ public final class ProjectRun {
     this.project = project;
     this.contract = contract;
     this.released = released;
-    this.services = services;
     this.cases = cases;
     this.generated = generated;
     this.clients = clients;
@@ -151,7 +149,6 @@ public final class ProjectRun {
         contract,
         // Peers built from the released protos still serve today's control service.
         project.peerServers() ? released.map(r -> r.joinedWith(Contracts.current())) : released,
-        services,
         CaseSelection.fromSystemProperty(written, otherNames),
         CaseSelection.amongGenerated(generated),
         clients,
@@ -194,22 +191,6 @@ public final class ProjectRun {
         });
   }
 
-  public Project project() {
-    return project;
-  }
-
-  public List<String> services() {
-    return services;
-  }
-
-  public List<InteropCase> cases() {
-    return cases;
-  }
-
-  public List<GeneratedCase> generated() {
-    return generated;
-  }
-
   /**
    * Starts the project's servers and the clients, runs every case on every pair, writes the report
    * to {@code reportDir}, and stops every container it started.
@@ -226,7 +207,6 @@ public final class ProjectRun {
       Path harnessRoot, Path reportDir, java.util.function.Consumer<List<PeerContainer>> lastly)
       throws Exception {
     var knownFailures = new KnownFailures(clients, project.knownFailures());
-    var runner = new MatrixRunner(knownFailures);
     List<InteropCase> wireCases =
         released.isEmpty() ? List.of() : CaseCatalog.wireCases(cases, released.get().methods());
     if (project.peerServers()) {
@@ -243,13 +223,16 @@ public final class ProjectRun {
               contract,
               baselineFolder,
               released.orElse(contract))) {
-        long start = System.nanoTime();
-        List<CaseResult> matrix = new ArrayList<>(runner.run(cases, topology.pairs()));
-        matrix.addAll(
-            new GeneratedRunner(knownFailures, contract).run(generated, topology.pairs()));
-        List<CaseResult> skew = runner.run(wireCases, topology.skewPairs());
-        lastly.accept(topology.clients());
-        long wallMillis = (System.nanoTime() - start) / 1_000_000;
+        Ran ran =
+            runOn(
+                topology.pairs(),
+                topology.skewPairs(),
+                wireCases,
+                knownFailures,
+                () -> lastly.accept(topology.clients()));
+        List<CaseResult> matrix = ran.matrix();
+        List<CaseResult> skew = ran.skew();
+        long wallMillis = ran.wallMillis();
         List<String> names = clients.stream().map(PeerManifest::name).toList();
         List<String> both =
             new ArrayList<>(
@@ -272,12 +255,16 @@ public final class ProjectRun {
       }
     }
     try (var topology = ProjectTopology.start(project, harnessRoot, clients, contract, released)) {
-      long start = System.nanoTime();
-      List<CaseResult> matrix = new ArrayList<>(runner.run(cases, topology.pairs()));
-      matrix.addAll(new GeneratedRunner(knownFailures, contract).run(generated, topology.pairs()));
-      List<CaseResult> skew = runner.run(wireCases, topology.skewPairs());
-      lastly.accept(topology.clients());
-      long wallMillis = (System.nanoTime() - start) / 1_000_000;
+      Ran ran =
+          runOn(
+              topology.pairs(),
+              topology.skewPairs(),
+              wireCases,
+              knownFailures,
+              () -> lastly.accept(topology.clients()));
+      List<CaseResult> matrix = ran.matrix();
+      List<CaseResult> skew = ran.skew();
+      long wallMillis = ran.wallMillis();
       List<String> clientLabels = clients.stream().map(PeerManifest::name).toList();
       List<String> serverNames = project.servers().stream().map(Project.Server::name).toList();
       var report =
@@ -299,6 +286,28 @@ public final class ProjectRun {
               wallMillis);
       return reported(report, reportDir, topology.logs(), matrix, skew);
     }
+  }
+
+  private record Ran(List<CaseResult> matrix, List<CaseResult> skew, long wallMillis) {}
+
+  /**
+   * The cases and the generated cases on {@code pairs}, the wire cases on {@code skewPairs}, then
+   * {@code lastly}: what both kinds of topology run.
+   */
+  private Ran runOn(
+      List<? extends Cell> pairs,
+      List<? extends Cell> skewPairs,
+      List<InteropCase> wireCases,
+      KnownFailures knownFailures,
+      Runnable lastly)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    var runner = new MatrixRunner(knownFailures);
+    List<CaseResult> matrix = new ArrayList<>(runner.run(cases, pairs));
+    matrix.addAll(new GeneratedRunner(knownFailures, contract).run(generated, pairs));
+    List<CaseResult> skew = runner.run(wireCases, skewPairs);
+    lastly.run();
+    return new Ran(matrix, skew, (System.nanoTime() - start) / 1_000_000);
   }
 
   private Outcome reported(
