@@ -1,6 +1,7 @@
 // The shop's Node.js server: ShopService as shop.proto describes it, with gRPC health. The
 // contract is loaded at start with @grpc/proto-loader, as many Node.js services do.
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import grpc from "@grpc/grpc-js";
 import protoLoader from "@grpc/proto-loader";
 import { HealthImplementation } from "grpc-health-check";
@@ -166,12 +167,27 @@ server.addService(shop.ShopService.service, {
   Chat: chat,
 });
 new HealthImplementation({ "": "SERVING" }).addToServer(server);
-server.bindAsync(`0.0.0.0:${port}`, grpc.ServerCredentials.createInsecure(), (error) => {
+// TLS when SHOP_TLS_CERT and SHOP_TLS_KEY name a certificate and its key; with SHOP_TLS_CLIENT_CA
+// too, only clients with a certificate that CA signed get in.
+function credentials() {
+  const { SHOP_TLS_CERT: cert, SHOP_TLS_KEY: key, SHOP_TLS_CLIENT_CA: clientCa } = process.env;
+  if (!cert) {
+    return grpc.ServerCredentials.createInsecure();
+  }
+  return grpc.ServerCredentials.createSsl(
+    clientCa ? readFileSync(clientCa) : null,
+    [{ private_key: readFileSync(key), cert_chain: readFileSync(cert) }],
+    Boolean(clientCa),
+  );
+}
+
+server.bindAsync(`0.0.0.0:${port}`, credentials(), (error) => {
   if (error) {
     console.error(`cannot listen on ${port}: ${error.message}`);
     process.exit(1);
   }
-  console.log(`shop server (Node.js) listening on ${port}${PLANTED ? " (planted divergence)" : ""}`);
+  const mode = [process.env.SHOP_TLS_CERT && "TLS", PLANTED && "planted divergence"].filter(Boolean);
+  console.log(`shop server (Node.js) listening on ${port}${mode.length ? ` (${mode.join(", ")})` : ""}`);
 });
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => server.tryShutdown(() => process.exit(0)));

@@ -149,15 +149,39 @@ def order_problem(request):
     return None
 
 
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
+
+
+def tls_credentials() -> grpc.ServerCredentials | None:
+    """TLS when SHOP_TLS_CERT and SHOP_TLS_KEY name a certificate and its key; with
+    SHOP_TLS_CLIENT_CA too, only clients with a certificate that CA signed get in."""
+    certificate = os.environ.get("SHOP_TLS_CERT")
+    if not certificate:
+        return None
+    client_ca = os.environ.get("SHOP_TLS_CLIENT_CA")
+    return grpc.ssl_server_credentials(
+        [(_read(os.environ["SHOP_TLS_KEY"]), _read(certificate))],
+        root_certificates=_read(client_ca) if client_ca else None,
+        require_client_auth=bool(client_ca),
+    )
+
+
 async def serve(port):
     server = grpc.aio.server()
     shop_pb2_grpc.add_ShopServiceServicer_to_server(Shop(), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    server.add_insecure_port(f"[::]:{port}")
+    credentials = tls_credentials()
+    if credentials is None:
+        server.add_insecure_port(f"[::]:{port}")
+    else:
+        server.add_secure_port(f"[::]:{port}", credentials)
     await server.start()
     await health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
-    print(f"shop server (Python) listening on {port}", flush=True)
+    tls = "" if credentials is None else " (TLS)"
+    print(f"shop server (Python) listening on {port}{tls}", flush=True)
     await server.wait_for_termination()
 
 

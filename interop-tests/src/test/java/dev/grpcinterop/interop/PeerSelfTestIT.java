@@ -8,6 +8,7 @@ import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
 import dev.grpcinterop.harness.project.BuiltInProject;
+import dev.grpcinterop.harness.project.Project;
 import dev.grpcinterop.harness.report.InteropReport;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
@@ -70,9 +71,14 @@ class PeerSelfTestIT {
     List<String> labels = peers.stream().map(PeerManifest::name).toList();
     List<CaseResult> results;
     long start = System.nanoTime();
+    var builtIn = BuiltInProject.read(root);
     var cases =
         CaseSelection.fromSystemProperty(
-            CaseCatalog.all(root, BuiltInProject.read(root).cases(), Contracts.current()));
+            CaseCatalog.all(
+                root,
+                builtIn.cases(),
+                builtIn.probes().stream().map(Project.Named::name).toList(),
+                Contracts.current()));
     try (Topology topology =
         Topology.start(
             root,

@@ -125,6 +125,11 @@ class PlantedDivergenceIT {
     public RunCallResponse call(RunCallRequest call) {
       return pair.call(call, target);
     }
+
+    @Override
+    public RunCallResponse call(RunCallRequest call, String other) {
+      return pair.call(call, other);
+    }
   }
 
   /**

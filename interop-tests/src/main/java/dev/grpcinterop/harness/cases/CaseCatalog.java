@@ -28,16 +28,26 @@ public final class CaseCatalog {
     return CaseFiles.loadAll(folders, contract, file -> root.relativize(file).toString());
   }
 
-  public static List<InteropCase> all(Path root, List<Path> folders, Contract contract) {
-    List<InteropCase> cases = new ArrayList<>(dataCases(root, folders, contract));
-    cases.addAll(procedures());
+  /** The data cases, then the procedures, with the data cases named {@code probes} as probes. */
+  public static List<InteropCase> all(
+      Path root, List<Path> folders, List<String> probes, Contract contract) {
+    List<DataCase> data = dataCases(root, folders, contract);
+    List<InteropCase> cases = new ArrayList<>(data);
+    cases.addAll(
+        procedures(
+            probes.stream()
+                .map(p -> data.stream().filter(d -> d.name().equals(p)).findFirst().orElseThrow())
+                .toList()));
     return cases;
   }
 
-  /** The built-in contract's procedures: they drive the peers as servers. */
-  public static List<InteropCase> procedures() {
+  /**
+   * The procedures: the TLS cases, which repeat the {@code probes} over TLS on any server that
+   * serves it, and the built-in contract's own, which drive the peers as servers.
+   */
+  public static List<InteropCase> procedures(List<DataCase> probes) {
     List<InteropCase> cases = new ArrayList<>(LimitCases.all());
-    cases.addAll(TlsCases.all());
+    cases.addAll(TlsCases.all(probes));
     cases.addAll(BalancingCases.all());
     cases.addAll(KeepaliveCases.all());
     return cases;

@@ -5,6 +5,7 @@ import dev.grpcinterop.harness.topology.Instance;
 import dev.grpcinterop.harness.topology.Pair;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One cross-language case, named after the official gRPC interop case where there is one. It runs
@@ -67,8 +68,9 @@ public interface InteropCase {
         return cell instanceof Pair
             ? Optional.empty()
             : Optional.of(
-                "a procedure of the built-in contract: it drives the harness's own peers as"
-                    + " servers (their instances and control service)");
+                "a procedure of the built-in contract: it calls the calculator and drives the"
+                    + " harness's own peers as servers (their replicas, keepalive policy and"
+                    + " control service), which a user's server is not");
       }
 
       @Override
@@ -76,6 +78,49 @@ public interface InteropCase {
         return procedure.run((Pair) cell);
       }
     };
+  }
+
+  /**
+   * A case that takes code and runs on any cell, a user's server as well as a peer, that {@code
+   * notApplicable} finds no reason to leave alone.
+   */
+  static InteropCase onCells(
+      String name,
+      String group,
+      Set<Instance> needs,
+      Function<Cell, Optional<String>> notApplicable,
+      CellProcedure procedure) {
+    return new InteropCase() {
+      @Override
+      public Set<Instance> needs() {
+        return needs;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String group() {
+        return group;
+      }
+
+      @Override
+      public Optional<String> notApplicableTo(Cell cell) {
+        return notApplicable.apply(cell);
+      }
+
+      @Override
+      public Mismatch run(Cell cell) throws Exception {
+        return procedure.run(cell);
+      }
+    };
+  }
+
+  @FunctionalInterface
+  interface CellProcedure {
+    Mismatch run(Cell cell) throws Exception;
   }
 
   @FunctionalInterface

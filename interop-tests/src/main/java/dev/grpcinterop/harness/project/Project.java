@@ -17,6 +17,8 @@ import java.util.Optional;
  *     for the built-in calculator, rather than {@code servers}
  * @param clients the peers whose clients call the servers; empty for every peer
  * @param cases folders (or files) of case files, in the data format of docs/case-files.md
+ * @param probes written cases that the transport cases repeat over TLS and mTLS (the first is also
+ *     the call that a refused connection is tried with)
  * @param knownFailures incompatibilities the project knows of, as a peer's manifest lists them:
  *     shown with their reason, and failing the run once they pass
  */
@@ -30,6 +32,7 @@ public record Project(
     List<Server> servers,
     List<Named> clients,
     List<Path> cases,
+    List<Named> probes,
     Generated generated,
     Optional<Protos> baseline,
     Map<String, MethodSettings> methods,
@@ -47,6 +50,7 @@ public record Project(
         servers,
         clients,
         cases,
+        probes,
         other,
         baseline,
         methods,
@@ -92,7 +96,29 @@ public record Project(
       Map<String, String> env,
       List<String> args,
       Readiness readiness,
+      Provides provides,
       int line) {}
+
+  /**
+   * What a server can be started as besides its plain self, for the cases that need it; absent what
+   * the project file does not say, and those cases are "not applicable" to the server.
+   *
+   * @param tls an instance serving TLS with the run's certificate
+   * @param mtls an instance serving TLS and requiring client certificates of the run's CA
+   */
+  public record Provides(Optional<Instance> tls, Optional<Instance> mtls) {
+    public static final Provides NOTHING = new Provides(Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A second container of a server's image, started with {@code env} added and {@code args} (if
+   * given) instead of the server's own. Its certificate is at /tmp/interop-tls/server.pem and
+   * /tmp/interop-tls/server.key, the CA its clients' certificates must come from at
+   * /tmp/interop-tls/client-ca.pem.
+   *
+   * @param port where the instance serves TLS
+   */
+  public record Instance(int port, Map<String, String> env, List<String> args, int line) {}
 
   /** How the harness knows a server is ready. */
   public enum Readiness {

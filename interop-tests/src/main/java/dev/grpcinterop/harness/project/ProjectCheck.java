@@ -3,6 +3,7 @@ package dev.grpcinterop.harness.project;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
+import dev.grpcinterop.harness.cases.DataCase;
 import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.project.Project.MethodSettings;
 import dev.grpcinterop.harness.project.Project.Named;
@@ -94,6 +95,44 @@ public final class ProjectCheck {
                 + ".");
       }
     }
+  }
+
+  /**
+   * The written cases the project names as probes: each must be one of {@code cases} and make its
+   * call without asking the server what it saw, which a user's server cannot tell.
+   */
+  public static List<DataCase> probes(Project project, List<DataCase> cases) {
+    List<DataCase> probes = new ArrayList<>();
+    for (Named probe : project.probes()) {
+      DataCase found =
+          cases.stream()
+              .filter(c -> c.name().equals(probe.name()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ProjectFileException(
+                          project.at(probe.line())
+                              + ": probe "
+                              + probe.name()
+                              + " is no case of the case files"
+                              + (cases.isEmpty()
+                                  ? " (there are none: list them under \"cases\")"
+                                  : "")
+                              + "; name a written case whose call every server answers, such"
+                              + " as a simple unary call."));
+      if (found.expect().server().isPresent()) {
+        throw new ProjectFileException(
+            project.at(probe.line())
+                + ": probe "
+                + probe.name()
+                + " ("
+                + found.source()
+                + ") expects what the server saw of its call; a probe must be a call whose"
+                + " answer alone says whether it worked.");
+      }
+      probes.add(found);
+    }
+    return probes;
   }
 
   /** Why {@code path} ("order.id") is no field of {@code type}, or null when it is one. */

@@ -2,9 +2,11 @@ package dev.grpcinterop.harness.project;
 
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.Generated;
+import dev.grpcinterop.harness.project.Project.Instance;
 import dev.grpcinterop.harness.project.Project.MethodSettings;
 import dev.grpcinterop.harness.project.Project.Named;
 import dev.grpcinterop.harness.project.Project.Protos;
+import dev.grpcinterop.harness.project.Project.Provides;
 import dev.grpcinterop.harness.project.Project.Readiness;
 import dev.grpcinterop.harness.project.Project.Server;
 import java.io.IOException;
@@ -40,6 +42,7 @@ public final class ProjectFile {
               "servers",
               "clients",
               "cases",
+              "probes",
               "generated",
               "baseline",
               "methods",
@@ -58,7 +61,10 @@ public final class ProjectFile {
               "port",
               "env",
               "args",
-              "readiness"));
+              "readiness",
+              "provides"));
+  private static final Set<String> PROVIDES = new LinkedHashSet<>(List.of("tls", "mtls"));
+  private static final Set<String> INSTANCE = new LinkedHashSet<>(List.of("port", "env", "args"));
   private static final Set<String> GENERATED = new LinkedHashSet<>(List.of("seed", "perMethod"));
   private static final Set<String> METHOD =
       new LinkedHashSet<>(List.of("ignoreFields", "answersVary"));
@@ -155,6 +161,7 @@ public final class ProjectFile {
         cases.add(existing(entry, "case files"));
       }
     }
+    List<Named> probes = named(top.get("probes"));
     Generated generated = Generated.DEFAULT;
     if (top.containsKey("generated")) {
       Map<String, YamlNode> g = top.get("generated").mapping(GENERATED);
@@ -201,6 +208,7 @@ public final class ProjectFile {
         servers,
         clients,
         cases,
+        probes,
         generated,
         baseline,
         methods,
@@ -294,14 +302,8 @@ public final class ProjectFile {
     if (!e.containsKey("port")) {
       throw node.fail("server " + name + " needs the \"port\" it serves gRPC on.");
     }
-    long port = e.get("port").number();
-    if (port < 1 || port > 65535) {
-      throw e.get("port").fail("port must be between 1 and 65535; it is " + port + ".");
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    if (e.containsKey("env")) {
-      e.get("env").entries().forEach((key, value) -> env.put(key, value.string()));
-    }
+    int port = port(e.get("port"));
+    Map<String, String> env = env(e.get("env"));
     List<String> args = e.containsKey("args") ? e.get("args").strings() : List.of();
     Readiness readiness = Readiness.HEALTH;
     if (e.containsKey("readiness")) {
@@ -336,8 +338,50 @@ public final class ProjectFile {
     }
     Optional<String> image =
         e.containsKey("image") ? Optional.of(e.get("image").string()) : Optional.empty();
+    Provides provides = Provides.NOTHING;
+    if (e.containsKey("provides")) {
+      Map<String, YamlNode> p = e.get("provides").mapping(PROVIDES);
+      provides =
+          new Provides(
+              Optional.ofNullable(p.get("tls")).map(t -> instance(name, "tls", t)),
+              Optional.ofNullable(p.get("mtls")).map(t -> instance(name, "mtls", t)));
+    }
     return new Server(
-        name, image, build, dockerfile, extraCa, (int) port, env, args, readiness, node.line());
+        name, image, build, dockerfile, extraCa, port, env, args, readiness, provides, node.line());
+  }
+
+  private Instance instance(String server, String what, YamlNode node) {
+    Map<String, YamlNode> e = node.mapping(INSTANCE);
+    if (!e.containsKey("port")) {
+      throw node.fail(
+          "provides."
+              + what
+              + " of server "
+              + server
+              + " needs the \"port\" where that instance serves TLS, with the certificate the"
+              + " harness puts at /tmp/interop-tls/server.pem and server.key.");
+    }
+    return new Instance(
+        port(e.get("port")),
+        env(e.get("env")),
+        e.containsKey("args") ? e.get("args").strings() : List.of(),
+        node.line());
+  }
+
+  private static int port(YamlNode node) {
+    long port = node.number();
+    if (port < 1 || port > 65535) {
+      throw node.fail("port must be between 1 and 65535; it is " + port + ".");
+    }
+    return (int) port;
+  }
+
+  private static Map<String, String> env(YamlNode node) {
+    Map<String, String> env = new LinkedHashMap<>();
+    if (node != null) {
+      node.entries().forEach((key, value) -> env.put(key, value.string()));
+    }
+    return env;
   }
 
   private MethodSettings method(String method, YamlNode node) {

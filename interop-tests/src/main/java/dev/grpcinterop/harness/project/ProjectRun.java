@@ -130,11 +130,10 @@ public final class ProjectRun {
                         b.roots(),
                         b.files(),
                         "the released protos of " + project.at(b.line()) + " (baseline)"));
-    List<InteropCase> written = new ArrayList<>(readCases(project, contract));
-    if (project.peerServers()) {
-      // The peers as servers take certificates, run as replicas and take a keepalive policy.
-      written.addAll(CaseCatalog.procedures());
-    }
+    List<DataCase> data = readCases(project, contract);
+    List<InteropCase> written = new ArrayList<>(data);
+    // On a user's server the built-in contract's procedures are "not applicable", with the reason.
+    written.addAll(CaseCatalog.procedures(ProjectCheck.probes(project, data)));
     List<GeneratedCase> generated =
         GeneratedCase.forServices(
             contract,
@@ -206,7 +205,7 @@ public final class ProjectRun {
   public Outcome execute(
       Path harnessRoot, Path reportDir, java.util.function.Consumer<List<PeerContainer>> lastly)
       throws Exception {
-    var knownFailures = new KnownFailures(clients, project.knownFailures());
+    var knownFailures = new KnownFailures(clients, project.knownFailures(), project.shownAs());
     List<InteropCase> wireCases =
         released.isEmpty() ? List.of() : CaseCatalog.wireCases(cases, released.get().methods());
     if (project.peerServers()) {
@@ -254,7 +253,9 @@ public final class ProjectRun {
         return reported(report, reportDir, topology.logs(), matrix, skew);
       }
     }
-    try (var topology = ProjectTopology.start(project, harnessRoot, clients, contract, released)) {
+    try (var topology =
+        ProjectTopology.start(
+            project, harnessRoot, clients, CaseCatalog.needs(cases), contract, released)) {
       Ran ran =
           runOn(
               topology.pairs(),

@@ -10,7 +10,10 @@ import dev.grpcinterop.harness.docker.ServerImage;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.Readiness;
 import dev.grpcinterop.harness.project.Project.Server;
+import dev.grpcinterop.harness.topology.Instance;
+import dev.grpcinterop.harness.topology.RunCredentials;
 import dev.grpcinterop.harness.topology.RunNetwork;
+import dev.grpcinterop.harness.topology.TlsTargets;
 import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,7 +37,15 @@ import org.testcontainers.containers.GenericContainer;
  */
 final class ProjectTopology implements AutoCloseable {
   private final RunNetwork network = RunNetwork.create();
+  private final RunCredentials credentials = new RunCredentials();
   private final List<ServerContainer> servers = new ArrayList<>();
+
+  /** Each server's TLS targets, where it provides TLS and a case needs it. */
+  private final Map<ServerContainer, TlsTargets> tls = new LinkedHashMap<>();
+
+  /** Every container started for a server: itself, then its TLS instances. */
+  private final List<ServerContainer> serverContainers = new ArrayList<>();
+
   private final Map<PeerContainer, Contract> clients = new LinkedHashMap<>();
   private final Map<PeerContainer, Contract> baselineClients = new LinkedHashMap<>();
 
@@ -43,11 +55,12 @@ final class ProjectTopology implements AutoCloseable {
       Project project,
       Path harnessRoot,
       List<PeerManifest> peers,
+      Set<Instance> needed,
       Contract current,
       Optional<Contract> released) {
     var topology = new ProjectTopology();
     try {
-      topology.startAll(project, harnessRoot, peers, current, released);
+      topology.startAll(project, harnessRoot, peers, needed, current, released);
     } catch (RuntimeException | InterruptedException failed) {
       topology.close();
       if (failed instanceof InterruptedException) {
@@ -63,6 +76,7 @@ final class ProjectTopology implements AutoCloseable {
       Project project,
       Path harnessRoot,
       List<PeerManifest> peers,
+      Set<Instance> needed,
       Contract current,
       Optional<Contract> released)
       throws InterruptedException {
@@ -83,32 +97,68 @@ final class ProjectTopology implements AutoCloseable {
         baselineClients.put(old, released.get());
       }
     }
+    Map<ServerContainer, Server> entries = new LinkedHashMap<>();
     for (int i = 0; i < project.servers().size(); i++) {
       Server server = project.servers().get(i);
-      servers.add(
+      String image = serverImages.get(i);
+      var container =
           new ServerContainer(
-              serverImages.get(i),
+              image,
               server.name(),
               server.port(),
               server.env(),
               server.args(),
               server.readiness() == Readiness.HEALTH,
-              network.network()));
+              network.network());
+      servers.add(container);
+      entries.put(container, server);
+      Optional<Project.Instance> tlsInstance =
+          server.provides().tls().filter(t -> needed.contains(Instance.TLS));
+      if (tlsInstance.isEmpty()) {
+        continue;
+      }
+      String tlsName = server.name() + "-tls";
+      var secured =
+          secured(image, tlsName, server, tlsInstance.get(), List.of(tlsName), null)
+              .withNetworkAliases(tlsName + "-wrongname");
+      entries.put(secured, server);
+      Optional<String> mtlsTarget = Optional.empty();
+      Optional<Project.Instance> mtlsInstance =
+          server.provides().mtls().filter(t -> needed.contains(Instance.MTLS));
+      if (mtlsInstance.isPresent()) {
+        String mtlsName = server.name() + "-mtls";
+        var mtls =
+            secured(
+                image,
+                mtlsName,
+                server,
+                mtlsInstance.get(),
+                List.of(mtlsName),
+                credentials.ca().certificate());
+        entries.put(mtls, server);
+        mtlsTarget = Optional.of(mtls.networkTarget());
+      }
+      tls.put(
+          container,
+          new TlsTargets(
+              secured.networkTarget(),
+              tlsName + "-wrongname:" + tlsInstance.get().port(),
+              mtlsTarget,
+              credentials));
     }
+    serverContainers.addAll(entries.keySet());
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       Map<String, Future<?>> starting = new LinkedHashMap<>();
-      for (int i = 0; i < servers.size(); i++) {
-        ServerContainer container = servers.get(i);
-        Server server = project.servers().get(i);
-        starting.put(
-            "server " + server.name(),
-            pool.submit(
-                () -> {
-                  startServer(project, server, container);
-                  return null;
-                }));
-      }
+      entries.forEach(
+          (container, server) ->
+              starting.put(
+                  "server " + container.name(),
+                  pool.submit(
+                      () -> {
+                        startServer(project, server, container);
+                        return null;
+                      })));
       List<PeerContainer> allClients = new ArrayList<>(clients.keySet());
       allClients.addAll(baselineClients.keySet());
       for (PeerContainer client : allClients) {
@@ -140,6 +190,32 @@ final class ProjectTopology implements AutoCloseable {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * A TLS instance of {@code server}: its image with the instance's environment added and its
+   * arguments (or the server's), a certificate of the run's CA for {@code names}, ready when its
+   * port accepts connections (a plaintext health check cannot reach it).
+   */
+  private ServerContainer secured(
+      String image,
+      String name,
+      Server server,
+      Project.Instance instance,
+      List<String> names,
+      byte[] clientCa) {
+    Map<String, String> env = new LinkedHashMap<>(server.env());
+    env.putAll(instance.env());
+    var issued = credentials.ca().server(names);
+    return new ServerContainer(
+            image,
+            name,
+            instance.port(),
+            env,
+            instance.args().isEmpty() ? server.args() : instance.args(),
+            false,
+            network.network())
+        .withCertificate(issued.certificate(), issued.privateKey(), clientCa);
   }
 
   private static String image(Project project, Server server) {
@@ -184,20 +260,22 @@ final class ProjectTopology implements AutoCloseable {
     try {
       container.start();
     } catch (RuntimeException failed) {
+      boolean instance = !container.name().equals(server.name());
       throw new ProjectFileException(
           project.at(server.line())
               + ": server "
               + server.name()
+              + (instance ? "'s instance " + container.name() + " (its \"provides\")" : "")
               + " ("
               + container.getDockerImageName()
               + ") did not start: "
               + rootMessage(failed)
               + "; check its image, port ("
-              + server.port()
+              + container.port()
               + ") and readiness ("
-              + server.readiness().name().toLowerCase(Locale.ROOT)
+              + container.readiness()
               + "), and its log above (logger server."
-              + server.name()
+              + container.name()
               + ").",
           failed);
     }
@@ -233,7 +311,13 @@ final class ProjectTopology implements AutoCloseable {
     of.forEach(
         (client, contract) -> {
           for (ServerContainer server : servers) {
-            pairs.add(new ProjectPair(client, client.label(), contract, server));
+            pairs.add(
+                new ProjectPair(
+                    client,
+                    client.label(),
+                    contract,
+                    server,
+                    Optional.ofNullable(tls.get(server))));
           }
         });
     return pairs;
@@ -241,7 +325,7 @@ final class ProjectTopology implements AutoCloseable {
 
   Map<String, String> logs() {
     Map<String, String> logs = new LinkedHashMap<>();
-    servers.forEach(s -> logs.put("server-" + s.name(), logOf(s)));
+    serverContainers.forEach(s -> logs.put("server-" + s.name(), logOf(s)));
     clients.keySet().forEach(c -> logs.put("client-" + c.label(), logOf(c)));
     baselineClients
         .keySet()
@@ -255,7 +339,7 @@ final class ProjectTopology implements AutoCloseable {
 
   @Override
   public void close() {
-    servers.forEach(GenericContainer::stop);
+    serverContainers.forEach(GenericContainer::stop);
     clients.keySet().forEach(GenericContainer::stop);
     baselineClients.keySet().forEach(GenericContainer::stop);
     network.close();

@@ -16,20 +16,33 @@ public final class KnownFailures {
   /**
    * @param peer the peer whose manifest lists it, or null for a project's own entry, which any pair
    *     may match
+   * @param listedIn the file it is written in, for messages: the peer's manifest or the project
+   *     file
    */
-  public record Entry(String peer, Pattern pattern, String source, String reason, boolean flaky) {}
+  public record Entry(
+      String peer, Pattern pattern, String source, String reason, boolean flaky, String listedIn) {}
 
   private final List<Entry> entries = new ArrayList<>();
 
   public KnownFailures(List<PeerManifest> peers) {
-    this(peers, List.of());
+    this(peers, List.of(), "");
   }
 
-  /** The peers' entries and a project's own ({@code project}), which match any pair. */
-  public KnownFailures(List<PeerManifest> peers, List<PeerManifest.KnownFailure> project) {
+  /**
+   * The peers' entries and a project's own ({@code project}, written in {@code projectFile}), which
+   * match any pair.
+   */
+  public KnownFailures(
+      List<PeerManifest> peers, List<PeerManifest.KnownFailure> project, String projectFile) {
     for (PeerManifest.KnownFailure known : project) {
       entries.add(
-          new Entry(null, glob(known.pattern()), known.pattern(), known.reason(), known.flaky()));
+          new Entry(
+              null,
+              glob(known.pattern()),
+              known.pattern(),
+              known.reason(),
+              known.flaky(),
+              projectFile));
     }
     for (PeerManifest peer : peers) {
       for (PeerManifest.KnownFailure known : peer.knownFailures()) {
@@ -39,7 +52,8 @@ public final class KnownFailures {
                 glob(known.pattern()),
                 known.pattern(),
                 known.reason(),
-                known.flaky()));
+                known.flaky(),
+                "docker/" + peer.name() + "-peer/peer.yaml"));
       }
     }
   }

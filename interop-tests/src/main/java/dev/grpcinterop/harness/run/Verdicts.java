@@ -25,7 +25,7 @@ public final class Verdicts {
           .orElse(new Judgement(Verdict.PASSED, ""));
     }
     KnownFailures.Entry entry = known.get();
-    String manifest = "docker/" + entry.peer() + "-peer/peer.yaml";
+    String manifest = entry.listedIn();
     if (failure.isPresent()) {
       return new Judgement(
           Verdict.KNOWN_FAILURE,

@@ -4,6 +4,7 @@ import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.interop.v1.GetServerCallResponse;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
+import java.util.Optional;
 
 /**
  * One client calling one server, as far as a generated case needs to know: who they are, and the
@@ -28,6 +29,17 @@ public interface Cell {
 
   /** Has the client make {@code call} against the server, and returns what it saw. */
   RunCallResponse call(RunCallRequest call);
+
+  /** Has the client make {@code call} against another of the server's addresses. */
+  RunCallResponse call(RunCallRequest call, String target);
+
+  /**
+   * Where the server serves TLS, if it does: the harness's peers always; a user's server where the
+   * project file says how (provides.tls).
+   */
+  default Optional<TlsTargets> tls() {
+    return Optional.empty();
+  }
 
   /**
    * Whether the server tells the harness what it saw of a call (the harness's peers do, through

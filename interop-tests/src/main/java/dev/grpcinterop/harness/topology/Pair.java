@@ -10,6 +10,7 @@ import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 import dev.grpcinterop.interop.v1.RunCallsRequest;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -64,7 +65,18 @@ public record Pair(
     return call(call, serverInstance.networkTarget());
   }
 
+  @Override
+  public Optional<TlsTargets> tls() {
+    return Optional.of(
+        new TlsTargets(
+            endpoints().tls(),
+            endpoints().tlsWrongName(),
+            Optional.of(endpoints().mtls()),
+            credentials));
+  }
+
   /** Has the client peer make {@code call} against another of the server's addresses. */
+  @Override
   public RunCallResponse call(RunCallRequest call, String target) {
     return control(client, Durations.toMillis(call.getTimeout()))
         .runCall(call.toBuilder().setTarget(target).build());

@@ -42,9 +42,13 @@ class ProjectFileTest {
                 env: {MODE: fast}
                 args: [--port, "8080"]
                 readiness: port
+                provides:
+                  tls: {port: 8443, env: {TLS: "on"}}
+                  mtls: {port: 8444, args: [--mtls]}
               - {name: legacy, image: "registry.example/shop:1.2", port: 50051}
             clients: [java, go]
             cases: cases
+            probes: [get_product]
             generated: {seed: 7, perMethod: 3}
             baseline: {roots: [proto]}
             methods:
@@ -61,6 +65,16 @@ class ProjectFileTest {
     assertThat(api.env()).containsEntry("MODE", "fast");
     assertThat(api.args()).containsExactly("--port", "8080");
     assertThat(api.readiness()).isEqualTo(Readiness.PORT);
+    assertThat(api.provides().tls())
+        .hasValueSatisfying(
+            tls -> {
+              assertThat(tls.port()).isEqualTo(8443);
+              assertThat(tls.env()).containsEntry("TLS", "on");
+            });
+    assertThat(api.provides().mtls())
+        .hasValueSatisfying(mtls -> assertThat(mtls.args()).containsExactly("--mtls"));
+    assertThat(project.probes()).extracting(Project.Named::name).containsExactly("get_product");
+    assertThat(project.servers().get(1).provides()).isEqualTo(Project.Provides.NOTHING);
     assertThat(project.servers().get(1).image()).contains("registry.example/shop:1.2");
     assertThat(project.servers().get(1).readiness()).isEqualTo(Readiness.HEALTH);
     assertThat(project.clients()).extracting(Project.Named::name).containsExactly("java", "go");
@@ -134,6 +148,13 @@ class ProjectFileTest {
     assertFails(
         "protos: {roots: [proto]}\nservers: [{name: api, build: server, port: 1, colour: x}]\n",
         "unknown key \"colour\" in servers[0]; the keys are");
+    assertFails(
+        "protos: {roots: [proto]}\nservers:\n  - name: api\n    build: server\n    port: 1\n"
+            + "    provides: {tls: {env: {A: b}}}\n",
+        "interop.yaml:6: provides.tls of server api needs the \"port\"");
+    assertFails(
+        "protos: {roots: [proto]}\nservers: [{name: api, build: server, port: 1, provides: {ssl: {}}}]\n",
+        "unknown key \"ssl\"");
     assertFails("protos: [unclosed\n", "interop.yaml:2: not valid YAML");
     assertFails("", "the project file is empty");
   }

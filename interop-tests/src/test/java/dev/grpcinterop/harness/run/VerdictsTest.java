@@ -13,10 +13,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class VerdictsTest {
   private static final KnownFailures.Entry KNOWN =
       new KnownFailures.Entry(
-          "node", KnownFailures.glob("* → node :: x"), "* → node :: x", "grpc-js cannot", false);
+          "node",
+          KnownFailures.glob("* → node :: x"),
+          "* → node :: x",
+          "grpc-js cannot",
+          false,
+          "docker/node-peer/peer.yaml");
   private static final KnownFailures.Entry FLAKY =
       new KnownFailures.Entry(
-          "python", KnownFailures.glob("python → * :: x"), "python → * :: x", "a race", true);
+          "python",
+          KnownFailures.glob("python → * :: x"),
+          "python → * :: x",
+          "a race",
+          true,
+          "interop.yaml");
 
   static Stream<Arguments> outcomes() {
     return Stream.of(
@@ -38,13 +48,13 @@ class VerdictsTest {
             "status: expected OK",
             FLAKY,
             Verdict.KNOWN_FAILURE,
-            "flaky known failure (python → * :: x, in docker/python-peer/peer.yaml): a race\n\nstatus: expected OK"),
+            "flaky known failure (python → * :: x, in interop.yaml): a race\n\nstatus: expected OK"),
         Arguments.of(
             "passed, listed as flaky",
             null,
             FLAKY,
             Verdict.PASSED,
-            "passed this time; listed as flaky in docker/python-peer/peer.yaml: a race"),
+            "passed this time; listed as flaky in interop.yaml: a race"),
         Arguments.of(
             "passed, a stale known failure",
             null,

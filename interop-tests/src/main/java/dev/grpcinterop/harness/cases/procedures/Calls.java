@@ -14,7 +14,7 @@ import dev.grpcinterop.harness.cases.Expectation;
 import dev.grpcinterop.harness.cases.ExpectationCheck;
 import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.cases.Observation;
-import dev.grpcinterop.harness.topology.Pair;
+import dev.grpcinterop.harness.topology.Cell;
 import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
@@ -93,12 +93,12 @@ final class Calls {
   }
 
   /** The client makes the call to {@code target}; how it went, against the expectation. */
-  static Mismatch expect(Pair pair, RunCallRequest call, String target, Expectation expected) {
+  static Mismatch expect(Cell pair, RunCallRequest call, String target, Expectation expected) {
     return ExpectationCheck.check(expected, observe(pair, call, target, Optional.empty()));
   }
 
   static Observation observe(
-      Pair pair, RunCallRequest call, String target, Optional<Descriptor> rawResponseType) {
+      Cell pair, RunCallRequest call, String target, Optional<Descriptor> rawResponseType) {
     RunCallResponse reported = pair.call(call, target);
     return Observation.of(reported, pair.clientContract(), rawResponseType);
   }
