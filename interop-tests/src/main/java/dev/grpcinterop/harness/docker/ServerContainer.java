@@ -25,22 +25,33 @@ public final class ServerContainer extends GenericContainer<ServerContainer> {
   private final int port;
   private final String readiness;
 
-  /**
-   * @param healthReadiness whether ready means the gRPC health service answers SERVING; otherwise
-   *     the port accepting connections
-   */
+  /** How the harness knows a server is ready. */
+  public enum Readiness {
+    /** The gRPC health service answers SERVING. */
+    HEALTH,
+    /** The port accepts connections and a first call gets a gRPC answer, whatever its status. */
+    FIRST_CALL,
+    /** The port accepts connections: for a TLS instance, which a plaintext call cannot reach. */
+    PORT
+  }
+
   public ServerContainer(
       String image,
       String name,
       int port,
       Map<String, String> env,
       List<String> args,
-      boolean healthReadiness,
+      Readiness readiness,
       Network network) {
     super(image);
     this.name = name;
     this.port = port;
-    this.readiness = healthReadiness ? "health" : "port";
+    this.readiness =
+        switch (readiness) {
+          case HEALTH -> "health";
+          case FIRST_CALL -> "port, then a first call";
+          case PORT -> "port";
+        };
     withExposedPorts(port);
     withEnv(env);
     if (!args.isEmpty()) {
@@ -49,7 +60,11 @@ public final class ServerContainer extends GenericContainer<ServerContainer> {
     withNetwork(network);
     withNetworkAliases(name);
     WaitStrategy ready =
-        healthReadiness ? new GrpcHealthWaitStrategy(port) : Wait.forListeningPort();
+        switch (readiness) {
+          case HEALTH -> new GrpcHealthWaitStrategy(port);
+          case FIRST_CALL -> GrpcHealthWaitStrategy.anyAnswer(port);
+          case PORT -> Wait.forListeningPort();
+        };
     waitingFor(ready.withStartupTimeout(STARTUP_LIMIT));
     withLogConsumer(
         new Slf4jLogConsumer(LoggerFactory.getLogger("server." + name))
@@ -73,7 +88,7 @@ public final class ServerContainer extends GenericContainer<ServerContainer> {
     return port;
   }
 
-  /** "health" or "port": how the harness knows the server is ready. */
+  /** How the harness knows the server is ready, as a message says it. */
   public String readiness() {
     return readiness;
   }

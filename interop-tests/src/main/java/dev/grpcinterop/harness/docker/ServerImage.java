@@ -1,6 +1,9 @@
 package dev.grpcinterop.harness.docker;
 
 import com.github.dockerjava.api.command.PullImageResultCallback;
+import com.github.dockerjava.api.model.ExposedPort;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
 
@@ -35,6 +38,25 @@ public final class ServerImage {
     }
     if (!ImageInputs.imageExists(image)) {
       throw new IllegalStateException("the pull did not bring it");
+    }
+  }
+
+  /**
+   * The ports {@code image} declares with EXPOSE, such as "8080/tcp", for a message about a server
+   * that never got ready on the port it was given; empty when it declares none or cannot be read.
+   */
+  public static List<String> exposedPorts(String image) {
+    try {
+      ExposedPort[] ports =
+          DockerClientFactory.instance()
+              .client()
+              .inspectImageCmd(image)
+              .exec()
+              .getConfig()
+              .getExposedPorts();
+      return ports == null ? List.of() : Arrays.stream(ports).map(ExposedPort::toString).toList();
+    } catch (RuntimeException unreadable) {
+      return List.of();
     }
   }
 }

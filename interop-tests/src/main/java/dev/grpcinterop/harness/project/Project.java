@@ -124,7 +124,10 @@ public record Project(
   public enum Readiness {
     /** The standard gRPC health service answers SERVING. */
     HEALTH,
-    /** The port accepts connections. */
+    /**
+     * The port accepts connections and a first call gets an answer from a gRPC server, whatever its
+     * status (UNIMPLEMENTED for the health check of a server without it).
+     */
     PORT
   }
 

@@ -108,7 +108,9 @@ final class ProjectTopology implements AutoCloseable {
               server.port(),
               server.env(),
               server.args(),
-              server.readiness() == Readiness.HEALTH,
+              server.readiness() == Readiness.HEALTH
+                  ? ServerContainer.Readiness.HEALTH
+                  : ServerContainer.Readiness.FIRST_CALL,
               network.network());
       servers.add(container);
       entries.put(container, server);
@@ -213,7 +215,7 @@ final class ProjectTopology implements AutoCloseable {
             instance.port(),
             env,
             instance.args().isEmpty() ? server.args() : instance.args(),
-            false,
+            ServerContainer.Readiness.PORT,
             network.network())
         .withCertificate(issued.certificate(), issued.privateKey(), clientCa);
   }
@@ -272,6 +274,7 @@ final class ProjectTopology implements AutoCloseable {
               + rootMessage(failed)
               + "; check its image, port ("
               + container.port()
+              + portHint(container)
               + ") and readiness ("
               + container.readiness()
               + "), and its log above (logger server."
@@ -279,6 +282,17 @@ final class ProjectTopology implements AutoCloseable {
               + ").",
           failed);
     }
+  }
+
+  /**
+   * ", but the image declares EXPOSE 8080/tcp" where the image names other ports than the one
+   * given.
+   */
+  private static String portHint(ServerContainer container) {
+    List<String> exposed = ServerImage.exposedPorts(container.getDockerImageName());
+    return exposed.isEmpty() || exposed.contains(container.port() + "/tcp")
+        ? ""
+        : ", but the image declares EXPOSE " + String.join(" ", exposed);
   }
 
   private static String rootMessage(Throwable failed) {
