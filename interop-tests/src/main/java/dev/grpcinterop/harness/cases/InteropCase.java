@@ -40,82 +40,50 @@ public interface InteropCase {
     return Set.of();
   }
 
+  /**
+   * Whether the case spends most of its time waiting (an idle connection, a restart, a reconnect
+   * backoff) rather than calling: the runner gives such cases threads of their own, so that they
+   * hold no slot that a case making calls could use.
+   */
+  default boolean waits() {
+    return false;
+  }
+
   /** A case that takes code, not data: several calls, containers stopped, time waited. */
-  static InteropCase of(String name, String group, Procedure procedure) {
+  static ProcedureCase of(String name, String group, Procedure procedure) {
     return of(name, group, Set.of(), procedure);
   }
 
-  /** The same, for a case that also uses these instances of the server. */
-  static InteropCase of(String name, String group, Set<Instance> needs, Procedure procedure) {
-    return new InteropCase() {
-      @Override
-      public Set<Instance> needs() {
-        return needs;
-      }
-
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String group() {
-        return group;
-      }
-
-      @Override
-      public Optional<String> notApplicableTo(Cell cell) {
-        return cell instanceof Pair
-            ? Optional.empty()
-            : Optional.of(
-                "a procedure of the built-in contract: it calls the calculator and drives the"
-                    + " harness's own peers as servers (their replicas, keepalive policy and"
-                    + " control service), which a user's server is not");
-      }
-
-      @Override
-      public Mismatch run(Cell cell) throws Exception {
-        return procedure.run((Pair) cell);
-      }
-    };
+  /**
+   * The same, for a case that also uses these instances of the server; it drives the harness's own
+   * peers as servers, so it applies to a {@link Pair} only.
+   */
+  static ProcedureCase of(String name, String group, Set<Instance> needs, Procedure procedure) {
+    return onCells(
+        name,
+        group,
+        needs,
+        cell ->
+            cell instanceof Pair
+                ? Optional.empty()
+                : Optional.of(
+                    "a procedure of the built-in contract: it calls the calculator and drives the"
+                        + " harness's own peers as servers (their replicas, keepalive policy and"
+                        + " control service), which a user's server is not"),
+        cell -> procedure.run((Pair) cell));
   }
 
   /**
    * A case that takes code and runs on any cell, a user's server as well as a peer, that {@code
    * notApplicable} finds no reason to leave alone.
    */
-  static InteropCase onCells(
+  static ProcedureCase onCells(
       String name,
       String group,
       Set<Instance> needs,
       Function<Cell, Optional<String>> notApplicable,
       CellProcedure procedure) {
-    return new InteropCase() {
-      @Override
-      public Set<Instance> needs() {
-        return needs;
-      }
-
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String group() {
-        return group;
-      }
-
-      @Override
-      public Optional<String> notApplicableTo(Cell cell) {
-        return notApplicable.apply(cell);
-      }
-
-      @Override
-      public Mismatch run(Cell cell) throws Exception {
-        return procedure.run(cell);
-      }
-    };
+    return new ProcedureCase(name, group, needs, false, notApplicable, procedure);
   }
 
   @FunctionalInterface

@@ -26,6 +26,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * A user's contract run from its project file: the protos compiled, the project checked against
@@ -304,11 +308,33 @@ public final class ProjectRun {
       throws InterruptedException {
     long start = System.nanoTime();
     var runner = new MatrixRunner(knownFailures);
-    List<CaseResult> matrix = new ArrayList<>(runner.run(cases, pairs));
-    matrix.addAll(new GeneratedRunner(knownFailures, contract).run(generated, pairs));
-    List<CaseResult> skew = runner.run(wireCases, skewPairs);
-    lastly.run();
-    return new Ran(matrix, skew, (System.nanoTime() - start) / 1_000_000);
+    // The three at once: the cases' waiting (idle connections, restarts) leaves the cores to the
+    // generated and skew calls.
+    ExecutorService phases = Executors.newFixedThreadPool(3);
+    try {
+      Future<List<CaseResult>> written = phases.submit(() -> runner.run(cases, pairs));
+      Future<List<CaseResult>> fromDescriptors =
+          phases.submit(() -> new GeneratedRunner(knownFailures, contract).run(generated, pairs));
+      Future<List<CaseResult>> skewed = phases.submit(() -> runner.run(wireCases, skewPairs));
+      List<CaseResult> matrix = new ArrayList<>(result(written));
+      matrix.addAll(result(fromDescriptors));
+      List<CaseResult> skew = result(skewed);
+      lastly.run();
+      return new Ran(matrix, skew, (System.nanoTime() - start) / 1_000_000);
+    } finally {
+      phases.shutdownNow();
+    }
+  }
+
+  private static List<CaseResult> result(Future<List<CaseResult>> phase)
+      throws InterruptedException {
+    try {
+      return phase.get();
+    } catch (ExecutionException failed) {
+      throw failed.getCause() instanceof RuntimeException runtime
+          ? runtime
+          : new IllegalStateException(failed.getCause());
+    }
   }
 
   private Outcome reported(

@@ -8,14 +8,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.testcontainers.containers.Network;
 
 /**
  * One language's servers in a run, all from its one image: the peer itself (plaintext and TLS), an
  * instance requiring client certificates, one permitting frequent keepalive pings, three replicas
- * behind one DNS name, and the peer built from the released contract. Started together, stopped
- * together by whoever started them.
+ * behind one DNS name, and the peer built from the released contract. Prepared one language at a
+ * time (the image may be built), started together, stopped together by whoever started them.
  */
 public final class PeerDeployment implements AutoCloseable {
   public static final int REPLICAS = 3;
@@ -27,7 +28,7 @@ public final class PeerDeployment implements AutoCloseable {
   private final Endpoints endpoints;
   private final List<PeerContainer> started = new ArrayList<>();
   private final List<PeerContainer> replicas = new ArrayList<>();
-  private final ReentrantLock replicaLock = new ReentrantLock();
+  private final ReplicaSessions replicaSessions = new ReplicaSessions(replicas);
   private PeerContainer main;
   private PeerContainer keepalive;
   private PeerContainer baseline;
@@ -38,11 +39,12 @@ public final class PeerDeployment implements AutoCloseable {
   }
 
   /**
-   * Builds (or reuses) the peer's image and starts the peer and the instances {@code needed}; with
-   * {@code baselineProto}, the peer built from the released contract too, where its image can be
-   * (not the Java peer's, which runs the jar this build made from proto/).
+   * Builds (or reuses) the peer's image and makes, without starting them, the peer and the
+   * instances {@code needed}; with {@code baselineProto}, the peer built from the released contract
+   * too, where its image can be (not the Java peer's, which runs the jar this build made from
+   * proto/). {@link #start} starts them.
    */
-  public static PeerDeployment start(
+  public static PeerDeployment prepare(
       PeerManifest peer,
       Path root,
       RunNetwork network,
@@ -50,16 +52,11 @@ public final class PeerDeployment implements AutoCloseable {
       Set<Instance> needed,
       Path baselineProto) {
     var deployment = new PeerDeployment(peer);
-    try {
-      deployment.startAll(root, network, credentials, needed, baselineProto);
-    } catch (RuntimeException failed) {
-      deployment.close();
-      throw failed;
-    }
+    deployment.prepareAll(root, network, credentials, needed, baselineProto);
     return deployment;
   }
 
-  private void startAll(
+  private void prepareAll(
       Path root,
       RunNetwork run,
       RunCredentials credentials,
@@ -71,16 +68,16 @@ public final class PeerDeployment implements AutoCloseable {
     var ca = credentials.ca();
     main = new PeerContainer(image).onNetwork(network, name, endpoints.wrongNameAlias());
     tls(main, ca.server(List.of(name, "localhost")), null);
-    start(main);
+    add(main);
     if (needed.contains(Instance.MTLS)) {
       var mtls =
           new PeerContainer(image, endpoints.mtlsAlias()).onNetwork(network, endpoints.mtlsAlias());
       tls(mtls, ca.server(List.of(endpoints.mtlsAlias())), ca.certificate());
-      start(mtls);
+      add(mtls);
     }
     if (needed.contains(Instance.KEEPALIVE)) {
       keepalive =
-          start(
+          add(
               new PeerContainer(image, endpoints.keepaliveAlias())
                   .onNetwork(network, endpoints.keepaliveAlias())
                   .withEnv(
@@ -90,13 +87,15 @@ public final class PeerDeployment implements AutoCloseable {
       for (int i = 1; i <= REPLICAS; i++) {
         String replica = endpoints.replicaAlias(i);
         replicas.add(
-            start(
+            add(
                 new PeerContainer(image, replica)
                     .onNetwork(network, replica, endpoints.replicasAlias())
                     .withFixedAddress(run.fixedAddress())
                     .withEnv("SERVER_ID", replica)));
       }
     }
+    // The image is built (or found) now, one peer at a time: builds share the cores.
+    image.resolve();
     if (baselineProto == null || !manifest.buildInputs().isEmpty()) {
       return;
     }
@@ -107,9 +106,17 @@ public final class PeerDeployment implements AutoCloseable {
       return;
     }
     baseline =
-        start(
+        add(
             new PeerContainer(old, name + "@baseline")
                 .onNetwork(network, endpoints.baselineAlias()));
+  }
+
+  /**
+   * Starts every container prepared on {@code pool}, with whatever else it starts; each future ends
+   * when its container is ready. Whoever started them closes them.
+   */
+  public List<Future<?>> startOn(ExecutorService pool) {
+    return started.stream().<Future<?>>map(c -> pool.submit(c::start)).toList();
   }
 
   private static void tls(
@@ -118,9 +125,8 @@ public final class PeerDeployment implements AutoCloseable {
         Endpoints.TLS_PORT, certificate.certificate(), certificate.privateKey(), clientCa);
   }
 
-  private PeerContainer start(PeerContainer container) {
+  private PeerContainer add(PeerContainer container) {
     started.add(container);
-    container.start();
     return container;
   }
 
@@ -153,22 +159,9 @@ public final class PeerDeployment implements AutoCloseable {
     return java.util.Optional.ofNullable(baseline);
   }
 
-  /**
-   * Runs {@code work} while no other case uses the replicas: cases that stop or restart one must
-   * not meet one that counts them.
-   */
-  public <T> T withReplicas(ReplicaWork<T> work) throws Exception {
-    replicaLock.lock();
-    try {
-      return work.run(List.copyOf(replicas));
-    } finally {
-      replicaLock.unlock();
-    }
-  }
-
-  @FunctionalInterface
-  public interface ReplicaWork<T> {
-    T run(List<PeerContainer> replicas) throws Exception;
+  /** The replicas, shared by the load-balancing cases of every client in sessions. */
+  public ReplicaSessions replicas() {
+    return replicaSessions;
   }
 
   /** Every container started for this language, for logs. */

@@ -11,6 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Topology implements AutoCloseable {
   private static final long LOAD_CONTRACT_MILLIS = 10_000;
+
+  /**
+   * Containers started at once: most of a start is the engine's and the peer's own start-up, which
+   * overlap well past two cores; far more would only queue on them.
+   */
+  private static final int STARTING_AT_ONCE = 6;
 
   private final RunNetwork network = RunNetwork.create();
   private final RunCredentials credentials = new RunCredentials();
@@ -45,21 +55,43 @@ public final class Topology implements AutoCloseable {
       Path baselineProto,
       Contract released) {
     var topology = new Topology(current, released);
+    ExecutorService pool = Executors.newFixedThreadPool(STARTING_AT_ONCE);
     try {
       for (PeerManifest peer : peers) {
-        var deployment =
-            PeerDeployment.start(
-                peer, root, topology.network, topology.credentials, needed, baselineProto);
-        topology.deployments.put(peer.name(), deployment);
+        topology.deployments.put(
+            peer.name(),
+            PeerDeployment.prepare(
+                peer, root, topology.network, topology.credentials, needed, baselineProto));
+      }
+      // Every language's client calls every language's replicas.
+      topology.deployments.values().forEach(d -> d.replicas().expectClients(peers.size()));
+      List<Future<?>> starting = new ArrayList<>();
+      topology.deployments.values().forEach(d -> starting.addAll(d.startOn(pool)));
+      for (Future<?> start : starting) {
+        try {
+          start.get();
+        } catch (ExecutionException failed) {
+          throw failed.getCause() instanceof RuntimeException runtime
+              ? runtime
+              : new IllegalStateException(failed.getCause());
+        }
+      }
+      for (PeerDeployment deployment : topology.deployments.values()) {
         loadContract(deployment.main(), current);
         deployment
             .baseline()
             .filter(b -> b != deployment.main())
             .ifPresent(b -> loadContract(b, released));
       }
-    } catch (RuntimeException failed) {
+    } catch (RuntimeException | InterruptedException failed) {
       topology.close();
-      throw failed;
+      if (failed instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while starting the peers", failed);
+      }
+      throw (RuntimeException) failed;
+    } finally {
+      pool.shutdownNow();
     }
     return topology;
   }

@@ -9,6 +9,7 @@ import dev.grpcinterop.harness.cases.Mismatch;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.topology.Instance;
 import dev.grpcinterop.harness.topology.Pair;
+import dev.grpcinterop.harness.topology.ReplicaSessions;
 import dev.grpcinterop.harness.topology.Replicas;
 import dev.grpcinterop.interop.v1.ChannelConfig;
 import dev.grpcinterop.interop.v1.RunCallRequest;
@@ -23,7 +24,8 @@ import java.util.TreeSet;
 /**
  * Load balancing over three replicas behind one DNS name, each naming itself in
  * "x-interop-server-id": round_robin reaches them all, a stopped or unhealthy one gets no calls,
- * and a restarted server is reconnected to.
+ * and a restarted server is reconnected to. Every client of a case checks the same change of the
+ * replicas, made once ({@link ReplicaSessions}).
  */
 public final class BalancingCases {
   private static final Set<Instance> REPLICAS = Set.of(Instance.REPLICAS);
@@ -51,24 +53,30 @@ public final class BalancingCases {
     String group = TlsCases.GROUP;
     return List.of(
         InteropCase.of(
-            "round_robin_over_replicas",
-            group,
-            REPLICAS,
-            pair ->
-                pair.server()
-                    .withReplicas(
-                        replicas ->
-                            servedBy(
-                                    pair,
-                                    replicas.size(),
-                                    ownChannel("round_robin_over_replicas"),
-                                    true)
-                                .mismatch())),
-        InteropCase.of("replica_stopped", group, REPLICAS, BalancingCases::replicaStopped),
+                "round_robin_over_replicas",
+                group,
+                REPLICAS,
+                pair ->
+                    pair.server()
+                        .replicas()
+                        .join(
+                            "round_robin_over_replicas",
+                            replicas ->
+                                servedBy(
+                                        pair,
+                                        replicas.size(),
+                                        ownChannel("round_robin_over_replicas"),
+                                        true)
+                                    .mismatch()))
+            .waiting(),
+        InteropCase.of("replica_stopped", group, REPLICAS, BalancingCases::replicaStopped)
+            .waiting(),
         InteropCase.of(
-            "health_aware_balancing", group, REPLICAS, BalancingCases::healthAwareBalancing),
+                "health_aware_balancing", group, REPLICAS, BalancingCases::healthAwareBalancing)
+            .waiting(),
         InteropCase.of(
-            "reconnection_after_server_restart", group, REPLICAS, BalancingCases::reconnection));
+                "reconnection_after_server_restart", group, REPLICAS, BalancingCases::reconnection)
+            .waiting());
   }
 
   /**
@@ -133,23 +141,36 @@ public final class BalancingCases {
     return new Served(servedBy, mismatch);
   }
 
-  /** A replica stops gracefully: the calls after it go to the others, none fails. */
+  /**
+   * A replica stops gracefully, once for every client: the calls after it go to the others, none
+   * fails.
+   */
   private static Mismatch replicaStopped(Pair pair) throws Exception {
     return pair.server()
-        .withReplicas(
-            replicas -> {
-              PeerContainer stopped = replicas.get(0);
-              Replicas.stop(stopped);
-              try {
+        .replicas()
+        .join(
+            "replica_stopped",
+            new ReplicaSessions.Part<Mismatch>() {
+              @Override
+              public void change(List<PeerContainer> replicas) {
+                Replicas.stop(replicas.get(0));
+              }
+
+              @Override
+              public Mismatch check(List<PeerContainer> replicas) throws Exception {
+                PeerContainer stopped = replicas.get(0);
                 Served served =
                     servedBy(pair, replicas.size() - 1, ownChannel("replica_stopped"), true);
                 return served
                     .mismatch()
                     .and(stillServing(stopped, served))
                     .in("after " + stopped.label() + " stopped");
-              } finally {
-                Replicas.start(stopped);
-                awaitServing(pair, stopped);
+              }
+
+              @Override
+              public void undo(List<PeerContainer> replicas) throws Exception {
+                Replicas.start(replicas.get(0));
+                awaitServing(pair, replicas.get(0));
               }
             });
   }
@@ -159,26 +180,36 @@ public final class BalancingCases {
    */
   private static Mismatch healthAwareBalancing(Pair pair) throws Exception {
     return pair.server()
-        .withReplicas(
-            replicas -> {
-              PeerContainer sick = replicas.get(1);
-              ChannelConfig healthAware =
-                  ownChannel("health_aware_balancing").toBuilder().setHealthCheck(true).build();
-              Mismatch set = setServing(pair, sick, false);
-              if (!set.isEmpty()) {
-                return set;
-              }
-              try {
-                // The health watch tells the client at once; give its balancer a moment to act on
-                // it.
+        .replicas()
+        .join(
+            "health_aware_balancing",
+            new ReplicaSessions.Part<Mismatch>() {
+              @Override
+              public void change(List<PeerContainer> replicas) throws InterruptedException {
+                Mismatch set = setServing(pair, replicas.get(1), false);
+                if (!set.isEmpty()) {
+                  throw new IllegalStateException(set.describe());
+                }
+                // The health watch tells the clients at once; give their balancers a moment to
+                // act on it.
                 Thread.sleep(500);
+              }
+
+              @Override
+              public Mismatch check(List<PeerContainer> replicas) throws Exception {
+                PeerContainer sick = replicas.get(1);
+                ChannelConfig healthAware =
+                    ownChannel("health_aware_balancing").toBuilder().setHealthCheck(true).build();
                 Served served = servedBy(pair, replicas.size() - 1, healthAware, false);
                 return served
                     .mismatch()
                     .and(stillServing(sick, served))
                     .in("while " + sick.label() + " reports NOT_SERVING");
-              } finally {
-                setServing(pair, sick, true);
+              }
+
+              @Override
+              public void undo(List<PeerContainer> replicas) {
+                setServing(pair, replicas.get(1), true);
               }
             });
   }
@@ -193,43 +224,64 @@ public final class BalancingCases {
   }
 
   /**
-   * The server restarts: the client's next calls succeed once it has reconnected, within its
-   * backoff.
+   * The server restarts, once for every client, each connected to it before: a client's next calls
+   * succeed once it has reconnected, within its backoff.
    */
   private static Mismatch reconnection(Pair pair) throws Exception {
+    RunCallRequest call = timeout(add(2, 2), Duration.ofSeconds(2));
+    RunCallResponse[] before = new RunCallResponse[1];
     return pair.server()
-        .withReplicas(
-            replicas -> {
-              PeerContainer server = replicas.get(replicas.size() - 1);
-              String target = replicaTarget(server);
-              RunCallRequest call = timeout(add(2, 2), Duration.ofSeconds(2));
-              RunCallResponse before = pair.call(call, target);
-              if (before.getStatus().getCode() != 0) {
-                return Mismatch.of(
-                    "a call to " + target + " before the restart",
-                    "OK",
-                    before.getStatus().toString().strip());
+        .replicas()
+        .join(
+            "reconnection_after_server_restart",
+            new ReplicaSessions.Part<Mismatch>() {
+              @Override
+              public void before(List<PeerContainer> replicas) {
+                before[0] = pair.call(call, restarted(replicas));
               }
-              Replicas.stop(server);
-              Replicas.start(server);
-              long giveUpAt = System.nanoTime() + RECONNECTED_WITHIN.toNanos();
-              RunCallResponse last;
-              do {
-                last = pair.call(call, target);
-                if (last.getStatus().getCode() == 0) {
-                  return Mismatch.NONE;
+
+              @Override
+              public void change(List<PeerContainer> replicas) throws InterruptedException {
+                Replicas.stop(last(replicas));
+                Replicas.start(last(replicas));
+              }
+
+              @Override
+              public Mismatch check(List<PeerContainer> replicas) throws InterruptedException {
+                String target = restarted(replicas);
+                if (before[0].getStatus().getCode() != 0) {
+                  return Mismatch.of(
+                      "a call to " + target + " before the restart",
+                      "OK",
+                      before[0].getStatus().toString().strip());
                 }
-                Thread.sleep(250);
-              } while (System.nanoTime() < giveUpAt);
-              return Mismatch.of(
-                  "a call to "
-                      + target
-                      + " within "
-                      + RECONNECTED_WITHIN.toSeconds()
-                      + " s of the server's restart",
-                  "OK",
-                  "the last status was " + last.getStatus().toString().strip());
+                long giveUpAt = System.nanoTime() + RECONNECTED_WITHIN.toNanos();
+                RunCallResponse latest;
+                do {
+                  latest = pair.call(call, target);
+                  if (latest.getStatus().getCode() == 0) {
+                    return Mismatch.NONE;
+                  }
+                  Thread.sleep(250);
+                } while (System.nanoTime() < giveUpAt);
+                return Mismatch.of(
+                    "a call to "
+                        + target
+                        + " within "
+                        + RECONNECTED_WITHIN.toSeconds()
+                        + " s of the server's restart",
+                    "OK",
+                    "the last status was " + latest.getStatus().toString().strip());
+              }
             });
+  }
+
+  private static PeerContainer last(List<PeerContainer> replicas) {
+    return replicas.get(replicas.size() - 1);
+  }
+
+  private static String restarted(List<PeerContainer> replicas) {
+    return replicaTarget(last(replicas));
   }
 
   /**
