@@ -9,7 +9,10 @@ import dev.grpcinterop.harness.peers.Repository;
 import dev.grpcinterop.harness.project.ProjectFile;
 import dev.grpcinterop.harness.project.ProjectFileException;
 import dev.grpcinterop.harness.project.ProjectRun;
+import dev.grpcinterop.harness.report.ReportMerge;
+import dev.grpcinterop.harness.run.Shard;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Parameters;
     name = "interop",
     mixinStandardHelpOptions = true,
     description = "Runs every language's gRPC client against every server of your contract.",
-    subcommands = {InteropCommand.Run.class})
+    subcommands = {InteropCommand.Run.class, InteropCommand.Merge.class})
 public final class InteropCommand implements Callable<Integer> {
   static final int FAILED = 1;
   static final int CANNOT_RUN = 2;
@@ -72,8 +75,25 @@ public final class InteropCommand implements Callable<Integer> {
         description = "where the report goes (default: interop-report/ in the working folder)")
     Path report;
 
+    @Option(
+        names = "--shard",
+        paramLabel = "K/N",
+        description =
+            "run part K of N (the same split on every machine); merge the parts' reports with"
+                + " \"interop merge\"")
+    String shard;
+
     @Override
     public Integer call() throws Exception {
+      if (shard != null) {
+        try {
+          Shard.parse(shard);
+        } catch (IllegalArgumentException wrong) {
+          System.err.println(wrong.getMessage().replace("-Dinterop.shard", "--shard"));
+          return CANNOT_RUN;
+        }
+        System.setProperty("interop.shard", shard);
+      }
       try {
         // The project file first: a mistake in it is told without Docker.
         var project = ProjectFile.read(projectFile, projectFile.toString());
@@ -92,6 +112,38 @@ public final class InteropCommand implements Callable<Integer> {
           | IllegalStateException
           | java.io.UncheckedIOException cannotRun) {
         System.err.println(cannotRun.getMessage());
+        return CANNOT_RUN;
+      }
+    }
+  }
+
+  @Command(
+      name = "merge",
+      mixinStandardHelpOptions = true,
+      description =
+          "Merges the reports of every shard of one run (--shard K/N) into the report an unsharded"
+              + " run writes; exits 1 when a case failed, as the run would have.")
+  static final class Merge implements Callable<Integer> {
+    @Parameters(
+        paramLabel = "SHARD_REPORT",
+        arity = "1..*",
+        description = "the report folders of every shard")
+    List<Path> shards;
+
+    @Option(
+        names = "--report",
+        paramLabel = "DIR",
+        description = "where the merged report goes (default: interop-report/)")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+      try {
+        var merged = ReportMerge.merge(shards, report != null ? report : Path.of("interop-report"));
+        System.out.println(merged.text());
+        return merged.failed() ? FAILED : 0;
+      } catch (ReportMerge.MergeException wrong) {
+        System.err.println("merge: " + wrong.getMessage());
         return CANNOT_RUN;
       }
     }

@@ -15,17 +15,22 @@ import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.MethodSettings;
 import dev.grpcinterop.harness.project.Project.Protos;
 import dev.grpcinterop.harness.report.InteropReport;
+import dev.grpcinterop.harness.report.ReportMerge;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseSelection;
 import dev.grpcinterop.harness.run.GeneratedRunner;
 import dev.grpcinterop.harness.run.KnownFailures;
 import dev.grpcinterop.harness.run.MatrixRunner;
+import dev.grpcinterop.harness.run.Shard;
 import dev.grpcinterop.harness.topology.Cell;
 import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +49,8 @@ public final class ProjectRun {
   private final List<GeneratedCase> generated;
   private final List<PeerManifest> clients;
   private final StaticCheck staticCheck;
+  private final Shard shard;
+  private final Map<String, Double> shardCosts;
 
   /**
    * The breaking-change check of today's protos against the released ones: its findings, or why it
@@ -62,8 +69,12 @@ public final class ProjectRun {
       List<InteropCase> cases,
       List<GeneratedCase> generated,
       List<PeerManifest> clients,
-      StaticCheck staticCheck) {
+      StaticCheck staticCheck,
+      Shard shard,
+      Map<String, Double> shardCosts) {
     this.staticCheck = staticCheck;
+    this.shard = shard;
+    this.shardCosts = shardCosts;
     this.project = project;
     this.contract = contract;
     this.released = released;
@@ -155,7 +166,23 @@ public final class ProjectRun {
         CaseSelection.fromSystemProperty(written, otherNames),
         CaseSelection.amongGenerated(generated),
         clients,
-        staticCheck(project, compiler));
+        staticCheck(project, compiler),
+        Shard.fromSystemProperty(),
+        shardCosts());
+  }
+
+  /** What an earlier run measured, from {@code -Dinterop.shardCosts}; empty when not given. */
+  private static Map<String, Double> shardCosts() {
+    String file = System.getProperty("interop.shardCosts", "");
+    if (file.isBlank()) {
+      return Map.of();
+    }
+    try {
+      return ReportMerge.unitCosts(Path.of(file));
+    } catch (java.io.IOException unreadable) {
+      throw new IllegalArgumentException(
+          "-Dinterop.shardCosts: " + file + " cannot be read: " + unreadable.getMessage());
+    }
   }
 
   /** Today's protos against the released ones, before any server starts. */
@@ -297,7 +324,7 @@ public final class ProjectRun {
 
   /**
    * The cases and the generated cases on {@code pairs}, the wire cases on {@code skewPairs}, then
-   * {@code lastly}: what both kinds of topology run.
+   * {@code lastly}: what both kinds of topology run. A shard runs its part of each.
    */
   private Ran runOn(
       List<? extends Cell> pairs,
@@ -308,14 +335,26 @@ public final class ProjectRun {
       throws InterruptedException {
     long start = System.nanoTime();
     var runner = new MatrixRunner(knownFailures);
+    Set<String> mine = shard.isWhole() ? Set.of() : shard.take(units(pairs, skewPairs, wireCases));
+    List<? extends Cell> myPairs =
+        shard.isWhole() ? pairs : pairs.stream().filter(p -> mine.contains(unit(p))).toList();
+    List<? extends Cell> mySkewPairs =
+        shard.isWhole()
+            ? skewPairs
+            : skewPairs.stream().filter(p -> mine.contains(skewUnit(p))).toList();
+    List<GeneratedCase> myGenerated =
+        shard.isWhole()
+            ? generated
+            : generated.stream().filter(g -> mine.contains(unit(g))).toList();
     // The three at once: the cases' waiting (idle connections, restarts) leaves the cores to the
     // generated and skew calls.
     ExecutorService phases = Executors.newFixedThreadPool(3);
     try {
-      Future<List<CaseResult>> written = phases.submit(() -> runner.run(cases, pairs));
+      Future<List<CaseResult>> written = phases.submit(() -> runner.run(cases, myPairs));
+      // A generated case runs on every pair, whichever shard has it: its consensus needs them all.
       Future<List<CaseResult>> fromDescriptors =
-          phases.submit(() -> new GeneratedRunner(knownFailures, contract).run(generated, pairs));
-      Future<List<CaseResult>> skewed = phases.submit(() -> runner.run(wireCases, skewPairs));
+          phases.submit(() -> new GeneratedRunner(knownFailures, contract).run(myGenerated, pairs));
+      Future<List<CaseResult>> skewed = phases.submit(() -> runner.run(wireCases, mySkewPairs));
       List<CaseResult> matrix = new ArrayList<>(result(written));
       matrix.addAll(result(fromDescriptors));
       List<CaseResult> skew = result(skewed);
@@ -324,6 +363,35 @@ public final class ProjectRun {
     } finally {
       phases.shutdownNow();
     }
+  }
+
+  /**
+   * What a shard is dealt: each pair's written cases, each skew pair's, each generated case; each
+   * costs what an earlier run measured ({@code -Dinterop.shardCosts}), else its number of calls.
+   */
+  private List<Shard.Unit> units(
+      List<? extends Cell> pairs, List<? extends Cell> skewPairs, List<InteropCase> wireCases) {
+    List<String> names = new ArrayList<>();
+    Map<String, Double> calls = new HashMap<>();
+    pairs.forEach(p -> calls.put(unit(p), (double) cases.size()));
+    skewPairs.forEach(p -> calls.put(skewUnit(p), (double) wireCases.size()));
+    generated.forEach(g -> calls.put(unit(g), (double) pairs.size()));
+    pairs.forEach(p -> names.add(unit(p)));
+    skewPairs.forEach(p -> names.add(skewUnit(p)));
+    generated.forEach(g -> names.add(unit(g)));
+    return Shard.costed(names, shardCosts, calls);
+  }
+
+  private static String unit(Cell pair) {
+    return "pair " + pair.name();
+  }
+
+  private static String skewUnit(Cell pair) {
+    return "skew " + pair.name();
+  }
+
+  private static String unit(GeneratedCase generated) {
+    return "generated " + generated.name();
   }
 
   private static List<CaseResult> result(Future<List<CaseResult>> phase)
@@ -348,6 +416,11 @@ public final class ProjectRun {
         staticCheck.findings(),
         staticCheck.notApplicable(),
         "the baseline of " + project.shownAs());
+    if (!shard.isWhole()) {
+      List<String> order = new ArrayList<>(cases.stream().map(InteropCase::name).toList());
+      order.addAll(generated.stream().map(GeneratedCase::name).toList());
+      report.asShard(shard, order);
+    }
     report.write(reportDir, logs);
     return new Outcome(matrix, skew, staticCheck, report);
   }

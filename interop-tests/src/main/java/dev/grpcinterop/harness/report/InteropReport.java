@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.grpcinterop.harness.run.CaseResult;
 import dev.grpcinterop.harness.run.CaseResult.Verdict;
+import dev.grpcinterop.harness.run.Shard;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,6 +69,30 @@ public final class InteropReport {
   private List<String> breaking = List.of();
   private Optional<String> staticCheckNotApplicable = Optional.of("");
   private String staticAgainst = "";
+  private Shard shard = Shard.WHOLE;
+  private List<String> caseOrder = List.of();
+
+  /** Whether the run failed: a breaking change, or a case that failed on a pair. */
+  public boolean failed() {
+    return !breaking.isEmpty()
+        || matrix.results().stream().anyMatch(r -> r.verdict() == Verdict.FAILED)
+        || skew != null && skew.results().stream().anyMatch(r -> r.verdict() == Verdict.FAILED);
+  }
+
+  /** The title, with the shard where the report is one shard's. */
+  private String heading() {
+    return shard.isWhole() ? title : title + " (" + shard + ")";
+  }
+
+  /**
+   * Marks the report as one shard's part of a run whose cases, in the order an unsharded run has
+   * them, are {@code caseOrder}: what merging the shards' reports puts back together.
+   */
+  public InteropReport asShard(Shard shard, List<String> caseOrder) {
+    this.shard = shard;
+    this.caseOrder = List.copyOf(caseOrder);
+    return this;
+  }
 
   /**
    * Adds the static breaking-change check: its findings against {@code against}, or why it did not
@@ -137,6 +162,11 @@ public final class InteropReport {
     }
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("title", title);
+    root.put("description", description);
+    if (!shard.isWhole()) {
+      root.put("shard", Map.of("index", shard.index(), "count", shard.count()));
+      root.put("caseOrder", caseOrder);
+    }
     root.put("peers", matrix.clients());
     root.put("servers", matrix.servers());
     root.put("wallMillis", wallMillis);
@@ -151,6 +181,8 @@ public final class InteropReport {
     if (skew != null) {
       Map<String, Object> skewJson = new LinkedHashMap<>();
       skewJson.put("baseline", baseline);
+      skewJson.put("clients", skew.clients());
+      skewJson.put("servers", skew.servers());
       skewJson.put("pairs", skew.pairsJson());
       root.put("skew", skewJson);
     }
@@ -171,7 +203,7 @@ public final class InteropReport {
         String.format(
             "%n%s: %d case runs in %.1f s: %d passed, %d failed, %d known failures, %d not"
                 + " applicable%n",
-            title,
+            heading(),
             all.size(),
             wallMillis / 1000.0,
             count(all, Verdict.PASSED),
@@ -254,13 +286,13 @@ public final class InteropReport {
         pre{white-space:pre-wrap;margin:0;font-size:.85em;max-width:70em}
         </style></head><body>
         """
-            .replace("TITLE", escape(title)));
+            .replace("TITLE", escape(heading())));
     List<CaseResult> all = new ArrayList<>(matrix.results());
     if (skew != null) {
       all.addAll(skew.results());
     }
     html.append("<h1>")
-        .append(escape(title))
+        .append(escape(heading()))
         .append("</h1>\n<p>")
         .append(all.size())
         .append(" case runs in ")
