@@ -7,8 +7,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
@@ -62,7 +65,34 @@ final class ImageBuild {
     this.log = LoggerFactory.getLogger(logger);
   }
 
+  /**
+   * Builds the image, one build at a time on this machine: test JVMs running side by side would
+   * otherwise build the same image twice over, on the same cores. A build another one finished
+   * meanwhile is not made again.
+   */
   void run() {
+    // A file lock is held per JVM, not per thread: threads of one JVM queue here first.
+    synchronized (ImageBuild.class) {
+      runLocked();
+    }
+  }
+
+  private void runLocked() {
+    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "grpc-interop-image-builds.lock");
+    try (FileChannel channel =
+            FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock ignored = channel.lock()) {
+      if (ImageInputs.imageExists(name)) {
+        log.info("{} was built meanwhile by another build", name);
+        return;
+      }
+      build();
+    } catch (IOException unlockable) {
+      throw new UncheckedIOException("cannot take the image-build lock " + lockFile, unlockable);
+    }
+  }
+
+  private void build() {
     var build =
         DockerClientFactory.instance()
             .client()
