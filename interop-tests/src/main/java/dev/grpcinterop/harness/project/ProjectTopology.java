@@ -1,6 +1,7 @@
 package dev.grpcinterop.harness.project;
 
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.docker.Containers;
 import dev.grpcinterop.harness.docker.FolderImage;
 import dev.grpcinterop.harness.docker.ImageBuildException;
 import dev.grpcinterop.harness.docker.PeerContainer;
@@ -353,9 +354,10 @@ final class ProjectTopology implements AutoCloseable {
 
   @Override
   public void close() {
-    serverContainers.forEach(GenericContainer::stop);
-    clients.keySet().forEach(GenericContainer::stop);
-    baselineClients.keySet().forEach(GenericContainer::stop);
+    List<GenericContainer<?>> all = new ArrayList<>(serverContainers);
+    all.addAll(clients.keySet());
+    all.addAll(baselineClients.keySet());
+    Containers.stopAll(all);
     network.close();
   }
 }

@@ -1,6 +1,7 @@
 package dev.grpcinterop.harness.topology;
 
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.docker.Containers;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.interop.v1.LoadContractRequest;
@@ -198,7 +199,8 @@ public final class Topology implements AutoCloseable {
 
   @Override
   public void close() {
-    deployments.values().forEach(PeerDeployment::close);
+    Containers.stopAll(
+        deployments.values().stream().flatMap(d -> d.containers().stream()).toList());
     network.close();
   }
 }
