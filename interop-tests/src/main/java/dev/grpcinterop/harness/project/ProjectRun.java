@@ -132,19 +132,40 @@ public final class ProjectRun {
     Protos protos = project.protos();
     List<String> files =
         protos.files().isEmpty() ? ProtoCompiler.everyProto(protos.roots()) : protos.files();
-    Contract contract =
-        compiler.compile(protos.roots(), files, "the protos of " + project.at(protos.line()));
+    // The three tool runs at once, each a container that mostly starts and stops; today's protos'
+    // mistakes are told first.
+    ExecutorService tools = Executors.newFixedThreadPool(3);
+    Contract contract;
+    Optional<Contract> released;
+    StaticCheck staticCheck;
+    try {
+      Future<Contract> today =
+          tools.submit(
+              () ->
+                  compiler.compile(
+                      protos.roots(), files, "the protos of " + project.at(protos.line())));
+      Future<Optional<Contract>> baseline =
+          tools.submit(
+              () ->
+                  project
+                      .baseline()
+                      .map(
+                          b ->
+                              compiler.compile(
+                                  b.roots(),
+                                  b.files(),
+                                  "the released protos of "
+                                      + project.at(b.line())
+                                      + " (baseline)")));
+      Future<StaticCheck> check = tools.submit(() -> staticCheck(project, compiler));
+      contract = toolResult(today);
+      released = toolResult(baseline);
+      staticCheck = toolResult(check);
+    } finally {
+      tools.shutdownNow();
+    }
     List<String> services = ProjectCheck.services(project, contract, files);
     ProjectCheck.methods(project, contract);
-    Optional<Contract> released =
-        project
-            .baseline()
-            .map(
-                b ->
-                    compiler.compile(
-                        b.roots(),
-                        b.files(),
-                        "the released protos of " + project.at(b.line()) + " (baseline)"));
     List<DataCase> data = readCases(project, contract);
     List<InteropCase> written = new ArrayList<>(data);
     // On a user's server the built-in contract's procedures are "not applicable", with the reason.
@@ -166,9 +187,24 @@ public final class ProjectRun {
         CaseSelection.fromSystemProperty(written, otherNames),
         CaseSelection.amongGenerated(generated),
         clients,
-        staticCheck(project, compiler),
+        staticCheck,
         Shard.fromSystemProperty(),
         shardCosts());
+  }
+
+  /** A tool run's result, or what it threw (a contract that does not compile, a proto error). */
+  private static <T> T toolResult(Future<T> run) {
+    try {
+      return run.get();
+    } catch (ExecutionException failed) {
+      if (failed.getCause() instanceof RuntimeException thrown) {
+        throw thrown;
+      }
+      throw new IllegalStateException(failed.getCause());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the protos compiled", interrupted);
+    }
   }
 
   /** What an earlier run measured, from {@code -Dinterop.shardCosts}; empty when not given. */
