@@ -158,9 +158,9 @@ public final class ProjectRun {
                                       + project.at(b.line())
                                       + " (baseline)")));
       Future<StaticCheck> check = tools.submit(() -> staticCheck(project, compiler));
-      contract = toolResult(today);
-      released = toolResult(baseline);
-      staticCheck = toolResult(check);
+      contract = resultOf(today);
+      released = resultOf(baseline);
+      staticCheck = resultOf(check);
     } finally {
       tools.shutdownNow();
     }
@@ -192,8 +192,11 @@ public final class ProjectRun {
         shardCosts());
   }
 
-  /** A tool run's result, or what it threw (a contract that does not compile, a proto error). */
-  private static <T> T toolResult(Future<T> run) {
+  /**
+   * What a task run on a pool gave, or what it threw (a contract that does not compile, a case that
+   * could not run).
+   */
+  private static <T> T resultOf(Future<T> run) {
     try {
       return run.get();
     } catch (ExecutionException failed) {
@@ -203,7 +206,8 @@ public final class ProjectRun {
       throw new IllegalStateException(failed.getCause());
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the protos compiled", interrupted);
+      throw new IllegalStateException(
+          "interrupted while the run waited for its tasks", interrupted);
     }
   }
 
@@ -391,9 +395,9 @@ public final class ProjectRun {
       Future<List<CaseResult>> fromDescriptors =
           phases.submit(() -> new GeneratedRunner(knownFailures, contract).run(myGenerated, pairs));
       Future<List<CaseResult>> skewed = phases.submit(() -> runner.run(wireCases, mySkewPairs));
-      List<CaseResult> matrix = new ArrayList<>(result(written));
-      matrix.addAll(result(fromDescriptors));
-      List<CaseResult> skew = result(skewed);
+      List<CaseResult> matrix = new ArrayList<>(resultOf(written));
+      matrix.addAll(resultOf(fromDescriptors));
+      List<CaseResult> skew = resultOf(skewed);
       lastly.run();
       return new Ran(matrix, skew, (System.nanoTime() - start) / 1_000_000);
     } finally {
@@ -428,17 +432,6 @@ public final class ProjectRun {
 
   private static String unit(GeneratedCase generated) {
     return "generated " + generated.name();
-  }
-
-  private static List<CaseResult> result(Future<List<CaseResult>> phase)
-      throws InterruptedException {
-    try {
-      return phase.get();
-    } catch (ExecutionException failed) {
-      throw failed.getCause() instanceof RuntimeException runtime
-          ? runtime
-          : new IllegalStateException(failed.getCause());
-    }
   }
 
   private Outcome reported(
