@@ -23,6 +23,7 @@ import dev.grpcinterop.harness.run.KnownFailures;
 import dev.grpcinterop.harness.run.MatrixRunner;
 import dev.grpcinterop.harness.run.Shard;
 import dev.grpcinterop.harness.topology.Cell;
+import dev.grpcinterop.harness.topology.Pair;
 import dev.grpcinterop.harness.topology.Topology;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 
 /**
  * A user's contract run from its project file: the protos compiled, the project checked against
@@ -386,6 +388,13 @@ public final class ProjectRun {
         shard.isWhole()
             ? generated
             : generated.stream().filter(g -> mine.contains(unit(g))).toList();
+    // A load-balancing session waits for every client that calls a server's replicas: in a shard,
+    // that is the clients of the shard's pairs, not every language's.
+    myPairs.stream()
+        .filter(Pair.class::isInstance)
+        .map(Pair.class::cast)
+        .collect(Collectors.groupingBy(Pair::server, Collectors.counting()))
+        .forEach((server, count) -> server.replicas().expectClients(count.intValue()));
     // The three at once: the cases' waiting (idle connections, restarts) leaves the cores to the
     // generated and skew calls.
     ExecutorService phases = Executors.newFixedThreadPool(3);

@@ -36,7 +36,7 @@ public final class ReplicaSessions {
   }
 
   /** How many clients call these replicas in the run: a session starts once they all joined. */
-  void expectClients(int count) {
+  public void expectClients(int count) {
     clients = Math.max(1, count);
   }
 
