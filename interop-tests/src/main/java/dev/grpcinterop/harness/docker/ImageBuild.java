@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -37,6 +38,8 @@ final class ImageBuild {
   private static final Pattern TERMINAL_ESCAPES = Pattern.compile("\u001B\\[[0-9;]*[A-Za-z]");
 
   private static final int TAIL_LINES = 40;
+
+  private static final Map<String, Object> SAME_JVM = new ConcurrentHashMap<>();
 
   private final String image;
   private final String name;
@@ -66,19 +69,30 @@ final class ImageBuild {
   }
 
   /**
-   * Builds the image, one build at a time on this machine: test JVMs running side by side would
-   * otherwise build the same image twice over, on the same cores. A build another one finished
-   * meanwhile is not made again.
+   * Builds the image, one build of each image at a time on this machine: test JVMs running side by
+   * side, or scripts/prebuild-images, would otherwise build the same image twice over, on the same
+   * cores. A build another one finished meanwhile is not made again.
    */
   void run() {
+    String repository = repository(name);
     // A file lock is held per JVM, not per thread: threads of one JVM queue here first.
-    synchronized (ImageBuild.class) {
-      runLocked();
+    synchronized (SAME_JVM.computeIfAbsent(repository, r -> new Object())) {
+      runLocked(repository);
     }
   }
 
-  private void runLocked() {
-    Path lockFile = Path.of(System.getProperty("java.io.tmpdir"), "grpc-interop-image-builds.lock");
+  /** The image's name without its tag: "grpc-interop/go-peer" of "grpc-interop/go-peer:1a2b". */
+  static String repository(String name) {
+    int tag = name.lastIndexOf(':');
+    return tag > name.lastIndexOf('/') ? name.substring(0, tag) : name;
+  }
+
+  private void runLocked(String repository) {
+    // The same lock as scripts/prebuild-images takes (a POSIX lock, as Python's fcntl.lockf).
+    Path lockFile =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "grpc-interop-image-build." + repository.replace('/', '_') + ".lock");
     try (FileChannel channel =
             FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock ignored = channel.lock()) {
@@ -128,11 +142,15 @@ final class ImageBuild {
     try (var tar = new TarArchiveOutputStream(bytes)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Map.Entry<String, Path> file : files.entrySet()) {
-        var entry = new TarArchiveEntry(file.getValue().toFile(), file.getKey());
-        // Fixed times keep the context, and so Docker's layer cache, independent of checkouts.
+        // Docker's classic builder keys its layer cache on each entry's header (all but the time):
+        // fixed times, owners and modes keep the cache independent of checkouts, and the same as
+        // for the contexts scripts/prebuild-images packs alike. An executable script stays so.
+        var entry = new TarArchiveEntry(file.getKey());
+        entry.setSize(Files.size(file.getValue()));
         entry.setModTime(0);
-        // A script committed as executable stays so in the image, as with docker build.
-        entry.setMode(Files.isExecutable(file.getValue()) ? 0100755 : 0100644);
+        entry.setIds(0, 0);
+        entry.setNames("", "");
+        entry.setMode(Files.isExecutable(file.getValue()) ? 0755 : 0644);
         tar.putArchiveEntry(entry);
         Files.copy(file.getValue(), tar);
         tar.closeArchiveEntry();
