@@ -17,6 +17,9 @@ const maxFactorizable = 1_000_000_000_000
 // The longest wait between two factors that Factorize accepts.
 const maxInterval = 10 * time.Second
 
+// The most integers Range sends in one call.
+const maxRangeCount = 1_000_000
+
 // Calculate is one operation on two operands, checked in the order the contract gives.
 func Calculate(request *calculatorv1.CalculateRequest) (*calculatorv1.Number, error) {
 	operation := request.GetOperation()
@@ -141,6 +144,19 @@ func PrimeFactors(n int64) []int64 {
 		factors = append(factors, n)
 	}
 	return factors
+}
+
+// CheckRange refuses a count outside the contract's bounds, then a range whose last integer,
+// start + count - 1, would leave int64.
+func CheckRange(request *calculatorv1.RangeRequest) error {
+	count := request.GetCount()
+	if count < 0 || count > maxRangeCount {
+		return invalidArgument(fmt.Sprintf("count must be between 0 and %d", maxRangeCount), "count", "out of range")
+	}
+	if count > 0 && request.GetStart() > math.MaxInt64-(count-1) {
+		return errIntegerOverflow
+	}
+	return nil
 }
 
 // Sum adds numbers in the order received: as int64 with a check at every step when all are

@@ -128,6 +128,30 @@ func TestFactorize(t *testing.T) {
 		codes.InvalidArgument, "number must be between 1 and 1000000000000", "number", "out of range")
 }
 
+func TestCheckRange(t *testing.T) {
+	for _, accepted := range []*calculatorv1.RangeRequest{
+		{Start: 0, Count: 0},
+		{Start: math.MaxInt64, Count: 0}, // no last integer, so nothing to overflow
+		{Start: math.MaxInt64, Count: 1},
+		{Start: math.MaxInt64 - 999_999, Count: 1_000_000},
+		{Start: math.MinInt64, Count: 1_000_000},
+	} {
+		if err := CheckRange(accepted); err != nil {
+			t.Errorf("%v: %v", accepted, err)
+		}
+	}
+	for _, count := range []int64{-1, 1_000_001, math.MinInt64} {
+		assertContractError(t, CheckRange(&calculatorv1.RangeRequest{Count: count}),
+			codes.InvalidArgument, "count must be between 0 and 1000000", "count", "out of range")
+	}
+	assertContractError(t, CheckRange(&calculatorv1.RangeRequest{Start: math.MaxInt64, Count: 2}), codes.OutOfRange, "integer overflow", "", "")
+	assertContractError(t, CheckRange(&calculatorv1.RangeRequest{Start: math.MaxInt64 - 999_998, Count: 1_000_000}),
+		codes.OutOfRange, "integer overflow", "", "")
+	// The count is checked first: a count out of range is answered about the count, whatever the start.
+	assertContractError(t, CheckRange(&calculatorv1.RangeRequest{Start: math.MaxInt64, Count: 1_000_001}),
+		codes.InvalidArgument, "count must be between 0 and 1000000", "count", "out of range")
+}
+
 func TestSum(t *testing.T) {
 	got, err := Sum(nil)
 	if err != nil || !proto.Equal(got, Integer(0)) {

@@ -55,6 +55,21 @@ func wait(ctx context.Context, interval time.Duration) error {
 	}
 }
 
+func (Service) Range(request *calculatorv1.RangeRequest, stream grpc.ServerStreamingServer[calculatorv1.RangeResponse]) error {
+	if err := CheckRange(request); err != nil {
+		return err
+	}
+	for offset := range request.GetCount() {
+		// Send blocks while the client's flow-control window is full and fails once the call is
+		// cancelled or past its deadline: the stream goes at the pace of the client's reads, holds
+		// no more than grpc-go's write quota in memory, and stops with the call.
+		if err := stream.Send(&calculatorv1.RangeResponse{Value: request.GetStart() + offset}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (Service) Sum(stream grpc.ClientStreamingServer[calculatorv1.SumRequest, calculatorv1.SumResponse]) error {
 	var numbers []*calculatorv1.Number
 	for {

@@ -73,6 +73,9 @@ type plannedCall struct {
 	callOptions []grpc.CallOption
 	cancel      *interopv1.Cancellation
 	pingPong    bool
+
+	// How conn is dialled, from the description's ChannelConfig: RunLoad dials its own with them.
+	dialOptions []grpc.DialOption
 }
 
 // Run makes one call as described and reports what the client observed.
@@ -104,10 +107,24 @@ func (r *CallRunner) RunAll(ctx context.Context, descriptions []*interopv1.RunCa
 	return results, nil
 }
 
-// plan checks a description; the error says why it cannot be carried out. The checks run in the
-// order of RunCall's rulebook in peer_control.proto, so that a description with several problems
-// is refused for the one every peer names; checks the rulebook does not list come after it.
+// plan checks a description and gives it the cached connection for its target and channel; the
+// error says why it cannot be carried out.
 func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, error) {
+	plan, err := r.check(description)
+	if err != nil {
+		return nil, err
+	}
+	if plan.conn, err = r.channels.get(description.GetTarget(), description.GetChannel(), plan.dialOptions); err != nil {
+		return nil, fmt.Errorf("target %s: %v", description.GetTarget(), err)
+	}
+	return plan, nil
+}
+
+// check is plan but for the connection, which it leaves to its caller (RunCall's cache, or the
+// load's own channels) with the options to dial it. The checks run in the order of RunCall's
+// rulebook in peer_control.proto, so that a description with several problems is refused for the
+// one every peer names; checks the rulebook does not list come after it.
+func (r *CallRunner) check(description *interopv1.RunCallRequest) (*plannedCall, error) {
 	if description.GetTarget() == "" {
 		return nil, errors.New("target is required")
 	}
@@ -148,12 +165,8 @@ func (r *CallRunner) plan(description *interopv1.RunCallRequest) (*plannedCall, 
 	if when, ok := description.GetCancel().GetWhen().(*interopv1.Cancellation_AfterResponses); ok && when.AfterResponses < 1 {
 		return nil, errors.New("cancel: after_responses must be at least 1 (after_begin cancels before any)")
 	}
-	options, err := dialOptions(description.GetChannel())
-	if err != nil {
+	if plan.dialOptions, err = dialOptions(description.GetChannel()); err != nil {
 		return nil, fmt.Errorf("channel: %v", err)
-	}
-	if plan.conn, err = r.channels.get(description.GetTarget(), description.GetChannel(), options); err != nil {
-		return nil, fmt.Errorf("target %s: %v", description.GetTarget(), err)
 	}
 	plan.cancel = description.GetCancel()
 	plan.pingPong = description.GetPingPong()
@@ -312,9 +325,7 @@ func (p *plannedCall) run(parent context.Context) *interopv1.RunCallResponse {
 		trailers := stream.Trailer()
 		result.Headers = reportedMetadata(headers)
 		result.Trailers = reportedMetadata(trailers)
-		if details := trailers.Get(statusDetailsKey); len(details) > 0 {
-			result.Status.Details = []byte(details[0])
-		}
+		result.Status.Details = statusDetails(trailers)
 	}
 	for _, response := range responses {
 		result.Responses = append(result.Responses, p.pack(response))
@@ -376,6 +387,14 @@ func (p *plannedCall) exchange(stream grpc.ClientStream, cancel context.CancelFu
 		}
 		*responses = append(*responses, response)
 	}
+}
+
+// statusDetails is the grpc-status-details-bin trailer as received, nil when there is none.
+func statusDetails(trailers metadata.MD) []byte {
+	if details := trailers.Get(statusDetailsKey); len(details) > 0 {
+		return []byte(details[0])
+	}
+	return nil
 }
 
 // reportedMetadata is metadata as RunCallResponse reports it, less the grpc- keys. metadata.MD is

@@ -15,7 +15,8 @@ import (
 )
 
 // controlService is interop.v1.PeerControlService: the suite's handle on this peer's client
-// (RunCall, RunCalls, and LoadContract for the methods they may name) and server (GetServerCall, EchoStatus, SetServing).
+// (RunCall, RunCalls, RunLoad, and LoadContract for the methods they may name) and server
+// (GetServerCall, EchoStatus, SetServing).
 type controlService struct {
 	interopv1.UnimplementedPeerControlServiceServer
 	runner  *CallRunner
@@ -57,6 +58,10 @@ func (s *controlService) RunCalls(ctx context.Context, request *interopv1.RunCal
 		return nil, err
 	}
 	return &interopv1.RunCallsResponse{Results: results}, nil
+}
+
+func (s *controlService) RunLoad(ctx context.Context, request *interopv1.RunLoadRequest) (*interopv1.RunLoadResponse, error) {
+	return s.runner.RunLoad(ctx, request)
 }
 
 func (s *controlService) GetServerCall(_ context.Context, request *interopv1.GetServerCallRequest) (*interopv1.GetServerCallResponse, error) {

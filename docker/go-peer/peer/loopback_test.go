@@ -3,10 +3,12 @@ package peer
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	spb "google.golang.org/genproto/googleapis/rpc/status"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -147,6 +149,92 @@ func TestContractErrorsCarryTheirStatusDetails(t *testing.T) {
 		if err := proto.Unmarshal(observed.Status.Details, &rich); err != nil || rich.GetCode() != int32(c.code) || rich.GetMessage() != observed.Status.Message || len(rich.GetDetails()) != c.details {
 			t.Errorf("want a google.rpc.Status of %v with %d details, got %v (%v)", c.code, c.details, &rich, err)
 		}
+	}
+}
+
+func TestRangeStreamsItsIntegersAndItsErrors(t *testing.T) {
+	control, target := startPeer(t, Config{})
+	rangeOf := func(start, count int64) *interopv1.RunCallResponse {
+		return runCall(t, control, &interopv1.RunCallRequest{
+			Target: target, Method: "calculator.v1.CalculatorService/Range",
+			Requests: packed(t, &calculatorv1.RangeRequest{Start: start, Count: count}),
+		})
+	}
+	values := func(observed *interopv1.RunCallResponse) []int64 {
+		var all []int64
+		for _, response := range unpacked(t, observed.Responses, func() *calculatorv1.RangeResponse { return new(calculatorv1.RangeResponse) }) {
+			all = append(all, response.GetValue())
+		}
+		return all
+	}
+	if got := rangeOf(-1, 3); got.Status.Code != 0 || !slices.Equal(values(got), []int64{-1, 0, 1}) {
+		t.Errorf("-1, 3: %v", got)
+	}
+	if got := rangeOf(math.MaxInt64, 1); got.Status.Code != 0 || !slices.Equal(values(got), []int64{math.MaxInt64}) {
+		t.Errorf("the last int64: %v", got)
+	}
+	if got := rangeOf(math.MaxInt64, 0); got.Status.Code != 0 || len(got.Responses) != 0 {
+		t.Errorf("count 0: %v", got)
+	}
+
+	for _, c := range []struct {
+		start, count int64
+		code         codes.Code
+		message      string
+		violation    *errdetails.BadRequest_FieldViolation
+	}{
+		{0, -1, codes.InvalidArgument, "count must be between 0 and 1000000", &errdetails.BadRequest_FieldViolation{Field: "count", Description: "out of range"}},
+		{0, 1_000_001, codes.InvalidArgument, "count must be between 0 and 1000000", &errdetails.BadRequest_FieldViolation{Field: "count", Description: "out of range"}},
+		{math.MaxInt64 - 1, 3, codes.OutOfRange, "integer overflow", nil},
+	} {
+		observed := rangeOf(c.start, c.count)
+		if codes.Code(observed.Status.Code) != c.code || observed.Status.Message != c.message || len(observed.Responses) != 0 {
+			t.Errorf("%d, %d: want %v %q before any message, got %v", c.start, c.count, c.code, c.message, observed)
+			continue
+		}
+		var rich spb.Status
+		if err := proto.Unmarshal(observed.Status.Details, &rich); err != nil || rich.GetCode() != int32(c.code) || rich.GetMessage() != c.message {
+			t.Errorf("%d, %d: want a google.rpc.Status of %v, got %v (%v)", c.start, c.count, c.code, &rich, err)
+			continue
+		}
+		var details []*errdetails.BadRequest_FieldViolation
+		for _, detail := range rich.GetDetails() {
+			var badRequest errdetails.BadRequest
+			if err := detail.UnmarshalTo(&badRequest); err != nil {
+				t.Fatal(err)
+			}
+			details = append(details, badRequest.GetFieldViolations()...)
+		}
+		if c.violation == nil && len(rich.GetDetails()) != 0 || c.violation != nil && (len(details) != 1 || !proto.Equal(details[0], c.violation)) {
+			t.Errorf("%d, %d: want the detail %v, got %v", c.start, c.count, c.violation, rich.GetDetails())
+		}
+	}
+
+	// A million integers, cancelled after the first. The server's call record shows the
+	// cancellation once the handler has returned, seeing it: the handler stopped with the call
+	// rather than sending the rest.
+	cancelled := runCall(t, control, &interopv1.RunCallRequest{
+		Target: target, Method: "calculator.v1.CalculatorService/Range",
+		Requests: packed(t, &calculatorv1.RangeRequest{Count: 1_000_000}),
+		Metadata: []*interopv1.MetadataEntry{{Key: callIDKey, Value: &interopv1.MetadataEntry_Text{Text: "range-cancelled"}}},
+		Cancel:   &interopv1.Cancellation{When: &interopv1.Cancellation_AfterResponses{AfterResponses: 1}},
+	})
+	if codes.Code(cancelled.Status.Code) != codes.Canceled || len(cancelled.Responses) != 1 {
+		t.Errorf("want CANCELLED after one response, got %v", cancelled.Status)
+	}
+	var seen *interopv1.GetServerCallResponse
+	for range 50 {
+		var err error
+		if seen, err = control.GetServerCall(deadline(t), &interopv1.GetServerCallRequest{CallId: "range-cancelled"}); err != nil {
+			t.Fatal(err)
+		}
+		if seen.Cancelled {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !seen.Cancelled {
+		t.Errorf("the server did not see the cancellation: %v", seen)
 	}
 }
 

@@ -1,22 +1,17 @@
 // calculator.v1.CalculatorService over grpc-js: each handler hands the request to the arithmetic
 // in calculator.js and the call's plumbing to handler-adapters.js.
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   calculate,
   factorizationOf,
   primeFactors,
+  rangeOf,
   RunningAverage,
   statistics,
   Summation,
 } from './calculator.js';
-import { answering, streaming } from './handler-adapters.js';
-
-/** Aborts when the call is cancelled, by the client or by its deadline. */
-function cancellationOf(call) {
-  const controller = new AbortController();
-  call.once('cancelled', () => controller.abort());
-  return controller.signal;
-}
+import { answering, cancellationOf, streaming } from './handler-adapters.js';
 
 async function factorize(call) {
   const { number, intervalMillis } = factorizationOf(call.request);
@@ -28,6 +23,24 @@ async function factorize(call) {
       call.write({ factor: String(factor) });
     }
   } catch (error) {
+    if (!cancelled.aborted) throw error;
+  }
+}
+
+async function range(call) {
+  const { start, count } = rangeOf(call.request);
+  const cancelled = cancellationOf(call);
+  try {
+    for (let i = 0; i < count; i += 1) {
+      if (cancelled.aborted) return;
+      // Flow control: write() says false once the stream buffers more than its high-water mark;
+      // waiting for 'drain' keeps the stream paced by the client instead of buffering a million.
+      if (!call.write({ value: String(start + BigInt(i)) })) {
+        await once(call, 'drain', { signal: cancelled });
+      }
+    }
+  } catch (error) {
+    // A cancelled call never drains: grpc-js drops the writes of a cancelled call unanswered.
     if (!cancelled.aborted) throw error;
   }
 }
@@ -57,5 +70,6 @@ export function calculatorHandlers() {
     sum: answering(sum),
     runningAverage: streaming(runningAverage),
     statistics: answering(async (call) => statistics(call.request)),
+    range: streaming(range),
   };
 }

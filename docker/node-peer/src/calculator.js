@@ -7,6 +7,7 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const LARGEST_FACTORIZABLE = 1_000_000_000_000n;
 const LONGEST_INTERVAL_SECONDS = 10n;
+const LONGEST_RANGE = 1_000_000n;
 
 /** A request the calculator refuses: its status code, message and, where a field is at fault, the violation. */
 export class CalculatorError extends Error {
@@ -110,6 +111,20 @@ export function factorizationOf({ number, interval }) {
     intervalMillis = Number(seconds) * 1000 + nanos / 1e6;
   }
   return { number: Number(n), intervalMillis };
+}
+
+/**
+ * Range's request, checked: the first integer and how many there are. The last integer,
+ * start + count - 1, must fit in int64; an empty range has none, so count 0 goes with any start.
+ */
+export function rangeOf({ start, count }) {
+  const first = BigInt(start);
+  const n = BigInt(count);
+  if (n < 0n || n > LONGEST_RANGE) {
+    throw invalidArgument('count must be between 0 and 1000000', 'count', 'out of range');
+  }
+  if (n > 0n && !fitsInt64(first + n - 1n)) throw integerOverflow();
+  return { start: first, count: Number(n) };
 }
 
 /** The prime factors of n, smallest first, with multiplicity; lazily, so the first comes at once. */

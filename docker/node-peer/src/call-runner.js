@@ -13,7 +13,10 @@ import { STATUS_DETAILS_KEY } from './rich-status.js';
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
-/** A RunCallRequest that cannot be carried out; RunCall answers it with INVALID_ARGUMENT. */
+/**
+ * A RunCallRequest (or a RunLoadRequest) that cannot be carried out; RunCall and RunLoad answer it
+ * with INVALID_ARGUMENT.
+ */
 export class CallDescriptionError extends Error {
   constructor(message) {
     super(message);
@@ -88,7 +91,8 @@ function describing(check) {
  * problem, in the order of RunCall's contract, so that every peer refuses a description alike.
  */
 function planCall(findMethod, request) {
-  if (!request.target) throw new CallDescriptionError('target is required');
+  // A RunLoadRequest may leave its call unset, which is a description without a target.
+  if (!request?.target) throw new CallDescriptionError('target is required');
   const method =
     request.raw && request.method ? rawMethod(request.method) : findMethod(request.method);
   if (!method) {
@@ -139,7 +143,7 @@ function planCall(findMethod, request) {
 }
 
 /** Starts the call with the client API for its streaming kind; responses go to `onResponse`. */
-function startCall(client, plan, onResponse) {
+export function startCall(client, plan, onResponse) {
   const { method, requests, metadata } = plan;
   const { path, requestSerialize: serialize, responseDeserialize: deserialize } = method;
   const options = { deadline: Date.now() + plan.timeoutMillis };
@@ -258,6 +262,17 @@ export class CallRunner {
     this.#contractMethods = contractMethods;
   }
 
+  /**
+   * The call a RunCallRequest describes, checked and with its requests decoded, for making it on a
+   * channel of one's own; throws CallDescriptionError for its first problem, as RunCall would.
+   */
+  plan(request) {
+    return planCall(
+      (name) => this.#contractMethods?.find(name) ?? this.#ownMethods.find(name),
+      request,
+    );
+  }
+
   /** The RunCallResponse for a RunCallRequest; throws CallDescriptionError when it cannot be made. */
   async run(request) {
     const { client, plan } = this.#prepare(request);
@@ -289,10 +304,7 @@ export class CallRunner {
   }
 
   #prepare(request) {
-    const plan = planCall(
-      (name) => this.#contractMethods?.find(name) ?? this.#ownMethods.find(name),
-      request,
-    );
+    const plan = this.plan(request);
     const { target, compression, channel } = plan;
     try {
       return { client: this.#channels.clientFor(target, compression, channel), plan };

@@ -74,6 +74,19 @@ export function channelOptions(compression, config) {
 }
 
 /**
+ * A new client (so a new channel) for `target`, `compression` and `config`, as RunCall's are made.
+ * With `ownConnection`, the channel keeps its connections to itself: grpc-js otherwise lets
+ * channels with equal targets and options share a connection through its global subchannel pool.
+ * Throws when grpc-js refuses the target, the certificates or the options.
+ */
+export function newClient(target, compression, config, { ownConnection = false } = {}) {
+  return new grpc.Client(target, channelCredentials(config?.tls), {
+    ...channelOptions(compression, config),
+    ...(ownConnection && { 'grpc.use_local_subchannel_pool': 1 }),
+  });
+}
+
+/**
  * A key for a whole ChannelConfig. proto-loader decodes with every default filled in and fields in
  * declaration order, so equal configs give equal JSON (bytes fields included, as Buffer's JSON).
  */
@@ -93,11 +106,7 @@ export class ClientChannels {
     const key = `${compression || 'identity'} ${configKey(config)} ${target}`;
     let client = this.#clients.get(key);
     if (!client) {
-      client = new grpc.Client(
-        target,
-        channelCredentials(config?.tls),
-        channelOptions(compression, config),
-      );
+      client = newClient(target, compression, config);
       this.#clients.set(key, client);
     }
     return client;

@@ -6,6 +6,10 @@ export function durationToMillis({ seconds, nanos }) {
   return Number(seconds) * 1000 + nanos / 1e6;
 }
 
+export function durationToNanos({ seconds, nanos }) {
+  return BigInt(seconds) * NANOS_PER_SECOND + BigInt(nanos);
+}
+
 export function durationFromNanos(nanoseconds) {
   return {
     seconds: (nanoseconds / NANOS_PER_SECOND).toString(),

@@ -44,3 +44,10 @@ export function streaming(handle) {
     );
   };
 }
+
+/** Aborts when the call is cancelled, by the client or by its deadline. */
+export function cancellationOf(call) {
+  const controller = new AbortController();
+  call.once('cancelled', () => controller.abort());
+  return controller.signal;
+}

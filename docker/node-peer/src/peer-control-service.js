@@ -1,13 +1,13 @@
 // interop.v1.PeerControlService: how the Java suite drives this peer. No test logic lives here:
-// RunCall and RunCalls make the calls they are told to make, LoadContract makes a contract's
-// methods known to them, GetServerCall reports what the server saw, EchoStatus ends a call as it is
-// told to, SetServing sets the server's health.
+// RunCall and RunCalls make the calls they are told to make, RunLoad makes one over and over and
+// measures it, LoadContract makes a contract's methods known to them, GetServerCall reports what
+// the server saw, EchoStatus ends a call as it is told to, SetServing sets the server's health.
 import { createRequire } from 'node:module';
 import grpc from '@grpc/grpc-js';
 import { CallDescriptionError } from './call-runner.js';
 import { ContractError } from './contract-set.js';
 import { durationFromMillis } from './duration.js';
-import { answering } from './handler-adapters.js';
+import { answering, cancellationOf } from './handler-adapters.js';
 import { MethodCatalog } from './method-catalog.js';
 import { loadContract } from './protos.js';
 import { richStatusError } from './rich-status.js';
@@ -46,7 +46,7 @@ async function carryingOut(carryOut) {
 }
 
 /** Handlers for interop.v1.PeerControlService, named as grpc-js's addService expects. */
-export function peerControlHandlers({ callRunner, callLog, setServing }) {
+export function peerControlHandlers({ callRunner, loadRunner, callLog, setServing }) {
   return {
     describe: answering(async () => describePeer()),
 
@@ -55,6 +55,12 @@ export function peerControlHandlers({ callRunner, callLog, setServing }) {
     runCalls: answering(async (call) => ({
       results: await carryingOut(() => callRunner.runAll(call.request.calls)),
     })),
+
+    // Not bounded here: the harness gives RunLoad the deadline it needs (warm-up, duration and a
+    // call's timeout), and a cancelled RunLoad starts no more calls.
+    runLoad: answering((call) =>
+      carryingOut(() => loadRunner.run(call.request, cancellationOf(call))),
+    ),
 
     // A set that cannot be used throws before useContract, so the earlier contract stays.
     loadContract: answering((call) =>

@@ -8,6 +8,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { callInterceptor } from './call-interceptor.js';
 import { CallRunner } from './call-runner.js';
 import { calculatorHandlers } from './calculator-service.js';
+import { LoadRunner } from './load-runner.js';
 import { MethodCatalog } from './method-catalog.js';
 import { peerControlHandlers } from './peer-control-service.js';
 import { loadProtos } from './protos.js';
@@ -54,6 +55,7 @@ export class PeerServer {
       protos[CONTROL_SERVICE],
       peerControlHandlers({
         callRunner: this.#callRunner,
+        loadRunner: new LoadRunner(this.#callRunner),
         callLog,
         setServing: (serving) => this.setServing(serving),
       }),

@@ -6,6 +6,7 @@ import {
   CalculatorError,
   factorizationOf,
   primeFactors,
+  rangeOf,
   RunningAverage,
   statistics,
   Summation,
@@ -189,6 +190,31 @@ describe('factorize', () => {
     ]) {
       assert.throws(() => factorizationOf({ number: '12', interval }), badInterval);
     }
+  });
+});
+
+describe('range', () => {
+  const badCount = invalid('count must be between 0 and 1000000', 'count', 'out of range');
+
+  test('accepts counts from 0 to 10^6 whose last integer fits in int64', () => {
+    assert.deepEqual(rangeOf({ start: '-5', count: '1000000' }), { start: -5n, count: 1_000_000 });
+    assert.deepEqual(rangeOf({ start: '9223372036854775807', count: '1' }), {
+      start: 9223372036854775807n,
+      count: 1,
+    });
+    // An empty range has no last integer, so no start is too large for it.
+    assert.deepEqual(rangeOf({ start: '9223372036854775807', count: '0' }), {
+      start: 9223372036854775807n,
+      count: 0,
+    });
+  });
+
+  test('refuses a count out of range before an overflow', () => {
+    for (const count of ['-1', '1000001', '-9223372036854775808']) {
+      assert.throws(() => rangeOf({ start: '9223372036854775807', count }), badCount);
+    }
+    assert.throws(() => rangeOf({ start: '9223372036854775807', count: '2' }), overflow);
+    assert.throws(() => rangeOf({ start: '9223372036854000000', count: '1000000' }), overflow);
   });
 });
 

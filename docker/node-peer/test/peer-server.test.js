@@ -70,6 +70,75 @@ describe('the server', () => {
     });
   });
 
+  test('streams Range, as many integers as asked from start, and none for count 0', async () => {
+    const values = async (request) => {
+      const call = calculator.Range(request, { deadline: Date.now() + 5000 });
+      return (await call.toArray()).map(({ value }) => value);
+    };
+    assert.deepEqual(await values({ start: '9223372036854775805', count: '3' }), [
+      '9223372036854775805',
+      '9223372036854775806',
+      '9223372036854775807',
+    ]);
+    const many = await values({ start: '-500', count: '1000' });
+    assert.equal(many.length, 1000);
+    assert.deepEqual([many[0], many[500], many[999]], ['-500', '0', '499']);
+    assert.deepEqual(await values({ start: '9223372036854775807', count: '0' }), []);
+  });
+
+  test("refuses Range out of range, with the contract's details, before any message", async () => {
+    const outcome = (request) => {
+      const call = calculator.Range(request, { deadline: Date.now() + 5000 });
+      let messages = 0;
+      return new Promise((resolve) => {
+        call.on('data', () => (messages += 1));
+        call.on('error', () => {});
+        call.on('status', (status) => resolve({ status, messages }));
+      });
+    };
+    const badCount = await outcome({ start: '0', count: '1000001' });
+    assert.equal(badCount.status.code, grpc.status.INVALID_ARGUMENT);
+    assert.equal(badCount.status.details, 'count must be between 0 and 1000000');
+    assert.deepEqual(decodeRichStatus(badCount.status.metadata.get('grpc-status-details-bin')[0]), {
+      code: grpc.status.INVALID_ARGUMENT,
+      message: 'count must be between 0 and 1000000',
+      details: [
+        {
+          typeUrl: 'type.googleapis.com/google.rpc.BadRequest',
+          value: { fieldViolations: [{ field: 'count', description: 'out of range' }] },
+        },
+      ],
+    });
+    const overflow = await outcome({ start: '9223372036854775800', count: '10' });
+    assert.deepEqual(
+      { code: overflow.status.code, message: overflow.status.details, messages: overflow.messages },
+      { code: grpc.status.OUT_OF_RANGE, message: 'integer overflow', messages: 0 },
+    );
+    assert.deepEqual(decodeRichStatus(overflow.status.metadata.get('grpc-status-details-bin')[0]), {
+      code: grpc.status.OUT_OF_RANGE,
+      message: 'integer overflow',
+      details: [],
+    });
+  });
+
+  test('stops Range when the call is cancelled, and keeps serving', async () => {
+    const metadata = new grpc.Metadata();
+    metadata.set(CALL_ID, 'range-cancelled');
+    const call = calculator.Range({ start: '0', count: '1000000' }, metadata, {
+      deadline: Date.now() + 5000,
+    });
+    const status = await new Promise((resolve) => {
+      call.on('data', ({ value }) => {
+        if (value === '10') call.cancel();
+      });
+      call.on('error', () => {});
+      call.on('status', resolve);
+    });
+    assert.equal(status.code, grpc.status.CANCELLED);
+    const { response } = await unary(control, 'GetServerCall', { call_id: 'range-cancelled' });
+    assert.equal(response.cancelled, true);
+  });
+
   test('echoes the test metadata into headers and trailers, also on failure', async () => {
     const metadata = new grpc.Metadata();
     metadata.set('x-grpc-test-echo-initial', 'hello');

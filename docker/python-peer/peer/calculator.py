@@ -22,6 +22,8 @@ INT64_MAX = 2**63 - 1
 FACTORIZE_MAX_NUMBER = 1_000_000_000_000
 FACTORIZE_MAX_INTERVAL_NANOS = 10 * 1_000_000_000
 
+RANGE_MAX_COUNT = 1_000_000
+
 _KNOWN_OPERATIONS = frozenset(calculator_pb2.Operation.values())
 
 
@@ -81,6 +83,14 @@ def check_factorize(number: int, interval_nanos: int) -> None:
         )
     if not 0 <= interval_nanos <= FACTORIZE_MAX_INTERVAL_NANOS:
         raise invalid_argument("interval must be between 0s and 10s", "interval", "out of range")
+
+
+def check_range(start: int, count: int) -> None:
+    if not 0 <= count <= RANGE_MAX_COUNT:
+        raise invalid_argument("count must be between 0 and 1000000", "count", "out of range")
+    # An empty range has no last integer to overflow, whatever its start.
+    if count > 0 and start + count - 1 > INT64_MAX:
+        raise integer_overflow()
 
 
 def prime_factors(number: int) -> Iterator[int]:

@@ -66,6 +66,15 @@ class CalculatorService(calculator_pb2_grpc.CalculatorServiceServicer):
             sorted=result.sorted if request.include_sorted else [],
         )
 
+    async def Range(
+        self, request: calculator_pb2.RangeRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[calculator_pb2.RangeResponse]:
+        calculator.check_range(request.start, request.count)
+        # grpc.aio resumes the generator only once the previous message is sent, so flow control
+        # paces it and nothing piles up; a cancelled call ends it at the pending send.
+        for value in range(request.start, request.start + request.count):
+            yield calculator_pb2.RangeResponse(value=value)
+
 
 def _number_field(message: Message, name: str) -> calculator.Number | None:
     """The value of a Number field; None when the field, or the oneof inside it, is unset."""

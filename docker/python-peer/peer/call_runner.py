@@ -28,7 +28,7 @@ _COMPRESSIONS = {"": None, "identity": None, "gzip": grpc.Compression.Gzip}
 
 
 @dataclass(frozen=True)
-class _Method:
+class Method:
     path: str
     client_streaming: bool
     server_streaming: bool
@@ -56,12 +56,12 @@ class _Cancellation:
 
 
 @dataclass(frozen=True)
-class _PlannedCall:
+class PlannedCall:
     """A RunCallRequest that was checked and translated: everything needed to make the call."""
 
     target: str
     channel: peer_control_pb2.ChannelConfig
-    method: _Method
+    method: Method
     # Messages of the method's input type, or bytes in raw mode.
     requests: list[Any]
     timeout_seconds: float
@@ -73,7 +73,7 @@ class _PlannedCall:
 
 @dataclass(frozen=True)
 class _StartedCall:
-    plan: _PlannedCall
+    plan: PlannedCall
     call: grpc.aio.Call
     started_nanos: int
 
@@ -91,10 +91,14 @@ class CallRunner:
     async def close(self) -> None:
         await self._channels.close()
 
+    def plan(self, description: peer_control_pb2.RunCallRequest) -> PlannedCall:
+        """The call a description asks for, checked as RunCall checks it (INVALID_ARGUMENT if not)."""
+        return _plan(description, self._contract)
+
     async def run(
         self, description: peer_control_pb2.RunCallRequest
     ) -> peer_control_pb2.RunCallResponse:
-        return await self._observe(self._start(_plan(description, self._contract)))
+        return await self._observe(self._start(self.plan(description)))
 
     async def run_all(
         self, descriptions: Sequence[peer_control_pb2.RunCallRequest]
@@ -103,7 +107,7 @@ class CallRunner:
         plans = []
         for index, description in enumerate(descriptions):
             try:
-                plans.append(_plan(description, self._contract))
+                plans.append(self.plan(description))
             except StatusError as refused:
                 raise invalid_argument(f"call {index}: {refused.message}") from None
         started = [self._start(plan) for plan in plans]
@@ -112,7 +116,7 @@ class CallRunner:
             observations = [group.create_task(self._observe(call)) for call in started]
         return [observation.result() for observation in observations]
 
-    def _start(self, plan: _PlannedCall) -> _StartedCall:
+    def _start(self, plan: PlannedCall) -> _StartedCall:
         method = plan.method
         multicallable = getattr(self._channels.get(plan.target, plan.channel), method.kind)(
             method.path,
@@ -160,7 +164,7 @@ class CallRunner:
         )
 
 
-def _plan(description: peer_control_pb2.RunCallRequest, contract: Contract) -> _PlannedCall:
+def _plan(description: peer_control_pb2.RunCallRequest, contract: Contract) -> PlannedCall:
     """Checks a description; raises INVALID_ARGUMENT, saying why, when it cannot be carried out.
 
     The checks run in the order of the rulebook on RunCall in peer_control.proto, so that every peer
@@ -196,7 +200,7 @@ def _plan(description: peer_control_pb2.RunCallRequest, contract: Contract) -> _
     if problem is not None:
         raise invalid_argument(f"channel: {problem}")
     cancellation = _cancellation(description.cancel)
-    return _PlannedCall(
+    return PlannedCall(
         target=description.target,
         channel=description.channel,
         method=method,
@@ -209,7 +213,7 @@ def _plan(description: peer_control_pb2.RunCallRequest, contract: Contract) -> _
     )
 
 
-async def _exchange(call: grpc.aio.Call, plan: _PlannedCall, responses: list[Any]) -> None:
+async def _exchange(call: grpc.aio.Call, plan: PlannedCall, responses: list[Any]) -> None:
     """Sends the requests and collects the responses as RunCallRequest describes."""
     if plan.cancellation.after_begin:
         call.cancel()
@@ -284,7 +288,7 @@ def _cancel_due(cancel_after: int | None, responses: Sequence[Any]) -> bool:
     return cancel_after is not None and len(responses) >= cancel_after
 
 
-def _resolve(name: str, contract: Contract) -> tuple[_Method, type[Message]]:
+def _resolve(name: str, contract: Contract) -> tuple[Method, type[Message]]:
     """The method and its input type; the message classes are dynamic, built from descriptors."""
     method = contract.find_method(name)
     if method is None:
@@ -294,7 +298,7 @@ def _resolve(name: str, contract: Contract) -> tuple[_Method, type[Message]]:
         )
     input_type = message_factory.GetMessageClass(method.input_type)
     output_type = message_factory.GetMessageClass(method.output_type)
-    return _Method(
+    return Method(
         path=f"/{name}",
         client_streaming=method.client_streaming,
         server_streaming=method.server_streaming,
@@ -304,11 +308,11 @@ def _resolve(name: str, contract: Contract) -> tuple[_Method, type[Message]]:
     ), input_type
 
 
-def _raw_method(name: str) -> _Method:
+def _raw_method(name: str) -> Method:
     """Any path, as a bidirectional stream of bytes: what every gRPC call is on the wire."""
     if not name:
         raise invalid_argument('unknown method "": a raw call still needs a path')
-    return _Method(
+    return Method(
         path=f"/{name}",
         client_streaming=True,
         server_streaming=True,

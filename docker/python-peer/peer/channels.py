@@ -1,4 +1,5 @@
-"""The channels of RunCall's client: one per target and ChannelConfig, made as the config says."""
+"""The channels of the peer's client, made as a ChannelConfig says: RunCall's, one per target and
+config, and RunLoad's, made for each load."""
 
 import json
 
@@ -20,7 +21,7 @@ class Channels:
         # Deterministic bytes: equal configs are equal keys, whatever order their fields were set in.
         key = (target, config.SerializeToString(deterministic=True))
         if key not in self._channels:
-            self._channels[key] = _open(target, config)
+            self._channels[key] = open_channel(target, config)
         return self._channels[key]
 
     async def close(self) -> None:
@@ -44,8 +45,17 @@ def config_problem(config: peer_control_pb2.ChannelConfig) -> str | None:
     return None
 
 
-def _open(target: str, config: peer_control_pb2.ChannelConfig) -> grpc.aio.Channel:
+def open_channel(
+    target: str, config: peer_control_pb2.ChannelConfig, *, own_connection: bool = False
+) -> grpc.aio.Channel:
+    """A new channel to the target, made as the config says.
+
+    C-core shares a connection between channels whose arguments are equal; own_connection gives
+    this one a subchannel pool, and so a connection, of its own.
+    """
     options = [("grpc.max_receive_message_length", MAX_RECEIVE_BYTES), *_keepalive(config)]
+    if own_connection:
+        options.append(("grpc.use_local_subchannel_pool", 1))
     service_config = _service_config(config)
     if service_config:
         options.append(("grpc.service_config", json.dumps(service_config)))

@@ -8,6 +8,7 @@ from google.protobuf import __version__ as protobuf_version
 from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 
 from peer.call_runner import CallRunner
+from peer.load_runner import LoadRunner
 from peer.server_calls import ServerCallLog
 from peer.serving import ServingStatus
 from peer.status import StatusError, status_code
@@ -17,9 +18,14 @@ log = logging.getLogger(__name__)
 
 class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
     def __init__(
-        self, call_runner: CallRunner, call_log: ServerCallLog, serving: ServingStatus
+        self,
+        call_runner: CallRunner,
+        load_runner: LoadRunner,
+        call_log: ServerCallLog,
+        serving: ServingStatus,
     ) -> None:
         self._call_runner = call_runner
+        self._load_runner = load_runner
         self._call_log = call_log
         self._serving = serving
 
@@ -51,6 +57,11 @@ class PeerControlService(peer_control_pb2_grpc.PeerControlServiceServicer):
         return peer_control_pb2.RunCallsResponse(
             results=await self._call_runner.run_all(request.calls)
         )
+
+    async def RunLoad(
+        self, request: peer_control_pb2.RunLoadRequest, context: grpc.aio.ServicerContext
+    ) -> peer_control_pb2.RunLoadResponse:
+        return await self._load_runner.run(request)
 
     async def EchoStatus(
         self, request: peer_control_pb2.EchoStatusRequest, context: grpc.aio.ServicerContext

@@ -16,6 +16,7 @@ from interop.v1 import peer_control_pb2, peer_control_pb2_grpc
 from peer.calculator_service import CalculatorService
 from peer.call_interceptor import CallInterceptor
 from peer.call_runner import CallRunner
+from peer.load_runner import LoadRunner
 from peer.peer_control_service import PeerControlService
 from peer.server_calls import ServerCallLog
 from peer.serving import ServingStatus
@@ -75,7 +76,10 @@ class PeerServer:
         )
         self._serving = ServingStatus((CALCULATOR_SERVICE, PEER_CONTROL_SERVICE))
         peer_control_pb2_grpc.add_PeerControlServiceServicer_to_server(
-            PeerControlService(self._call_runner, call_log, self._serving), self._server
+            PeerControlService(
+                self._call_runner, LoadRunner(self._call_runner), call_log, self._serving
+            ),
+            self._server,
         )
         health_pb2_grpc.add_HealthServicer_to_server(self._serving.servicer, self._server)
         reflection.enable_server_reflection(

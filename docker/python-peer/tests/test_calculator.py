@@ -21,6 +21,7 @@ from peer.calculator import (
     Sum,
     calculate,
     check_factorize,
+    check_range,
     prime_factors,
     statistics,
 )
@@ -188,6 +189,36 @@ class TestFactorize:
         assert_invalid_argument(
             error, "interval must be between 0s and 10s", "interval", "out of range"
         )
+
+
+class TestRange:
+    @pytest.mark.parametrize(
+        ("start", "count"),
+        [(0, 0), (INT64_MAX, 0), (INT64_MIN, 0), (INT64_MAX, 1), (INT64_MIN, 1_000_000), (-5, 10)],
+    )
+    def test_accepted(self, start: int, count: int) -> None:
+        check_range(start, count)
+
+    @pytest.mark.parametrize("count", [-1, 1_000_001, INT64_MIN])
+    def test_count_out_of_range(self, count: int) -> None:
+        with pytest.raises(StatusError) as error:
+            check_range(0, count)
+        assert_invalid_argument(
+            error, "count must be between 0 and 1000000", "count", "out of range"
+        )
+
+    def test_count_is_checked_before_overflow(self) -> None:
+        with pytest.raises(StatusError) as error:
+            check_range(INT64_MAX, 1_000_001)
+        assert_invalid_argument(
+            error, "count must be between 0 and 1000000", "count", "out of range"
+        )
+
+    @pytest.mark.parametrize(("start", "count"), [(INT64_MAX, 2), (INT64_MAX - 999_998, 1_000_000)])
+    def test_a_last_integer_above_int64_is_an_overflow(self, start: int, count: int) -> None:
+        with pytest.raises(StatusError) as error:
+            check_range(start, count)
+        assert_integer_overflow(error)
 
 
 class TestSum:

@@ -100,25 +100,41 @@ public final class CallRunner {
   }
 
   /** A call whose description was checked, ready to start. */
-  private record Prepared(
-      Channel channel,
-      MethodDescriptor<Object, Object> method,
-      CallOptions options,
-      RunCallRequest request,
-      List<Object> messages,
-      Metadata metadata) {
+  private record Prepared(Channel channel, RunCallRequest request, Described call) {
     CallObservation start() throws InterruptedException {
-      var observation = new CallObservation(channel.newCall(method, options), request);
-      observation.start(messages, metadata);
+      var observation =
+          new CallObservation(channel.newCall(call.method(), call.options()), request);
+      observation.start(call.messages(), call.metadata());
       return observation;
     }
   }
 
   /**
-   * Checks the description in the order of the refusal rulebook (RunCall in peer_control.proto), so
-   * that every peer names the same first problem, and readies the call.
+   * What a checked description says to call, independent of any channel: the method, the call
+   * options with the deadline counted from the moment they are read, the requests and metadata.
    */
+  record Described(
+      MethodDescriptor<Object, Object> method,
+      CallOptions undated,
+      long timeoutNanos,
+      List<Object> messages,
+      Metadata metadata) {
+    CallOptions options() {
+      return undated.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
   private Prepared prepare(RunCallRequest request) {
+    Described call = describe(request);
+    return new Prepared(channels.apply(request.getTarget(), request.getChannel()), request, call);
+  }
+
+  /**
+   * Checks the description in the order of the refusal rulebook (RunCall in peer_control.proto), so
+   * that every peer names the same first problem, and says what to call; RunLoad's calls are
+   * checked here too.
+   */
+  Described describe(RunCallRequest request) {
     if (request.getTarget().isEmpty()) {
       throw invalid("target is required");
     }
@@ -140,9 +156,7 @@ public final class CallRunner {
     if (!request.hasTimeout() || Durations.toNanos(request.getTimeout()) <= 0) {
       throw invalid("timeout is required");
     }
-    CallOptions options =
-        CallOptions.DEFAULT.withDeadlineAfter(
-            Durations.toNanos(request.getTimeout()), TimeUnit.NANOSECONDS);
+    CallOptions options = CallOptions.DEFAULT;
     switch (request.getCompression()) {
       case "", "identity" -> {}
       case "gzip" -> options = options.withCompression("gzip");
@@ -156,13 +170,8 @@ public final class CallRunner {
       throw invalid(
           "cancel.after_responses must be at least 1; use after_begin to cancel before any");
     }
-    return new Prepared(
-        channels.apply(request.getTarget(), request.getChannel()),
-        method,
-        options,
-        request,
-        messages,
-        metadata);
+    return new Described(
+        method, options, Durations.toNanos(request.getTimeout()), messages, metadata);
   }
 
   @SuppressWarnings("unchecked")

@@ -54,10 +54,11 @@ public final class ChannelFactory implements AutoCloseable {
   }
 
   public ManagedChannel channel(String target, ChannelConfig config) {
-    return channels.computeIfAbsent(new Key(target, config), key -> build(target, config));
+    return channels.computeIfAbsent(new Key(target, config), key -> newChannel(target, config));
   }
 
-  private static ManagedChannel build(String target, ChannelConfig config) {
+  /** A channel of its own, on a connection of its own, that the caller shuts down. */
+  static ManagedChannel newChannel(String target, ChannelConfig config) {
     var builder =
         Grpc.newChannelBuilder(target, credentials(config))
             // Reports of large calls travel back inside RunCall's own response.

@@ -15,9 +15,12 @@ import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
 import dev.grpcinterop.interop.v1.RunCallsRequest;
 import dev.grpcinterop.interop.v1.RunCallsResponse;
+import dev.grpcinterop.interop.v1.RunLoadRequest;
+import dev.grpcinterop.interop.v1.RunLoadResponse;
 import dev.grpcinterop.interop.v1.SetServingRequest;
 import dev.grpcinterop.interop.v1.SetServingResponse;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -39,22 +42,29 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
   private final ChannelFactory channels = new ChannelFactory();
   private final HealthSwitch health;
   private final CallRunner runner;
+  private final LoadRunner loads;
 
   /** A control service whose client makes its own channels, one per target and configuration. */
   public PeerControlService(ServerCallLog callLog, HealthSwitch health) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels::channel);
+    this.loads = new LoadRunner(runner, ChannelFactory::newChannel);
   }
 
-  /** A control service whose client uses the channels given, as tests with in-process ones do. */
+  /**
+   * A control service whose client uses the channels given, and for loads the new channels given,
+   * as tests with in-process ones do.
+   */
   public PeerControlService(
       ServerCallLog callLog,
       HealthSwitch health,
-      BiFunction<String, ChannelConfig, Channel> channels) {
+      BiFunction<String, ChannelConfig, Channel> channels,
+      BiFunction<String, ChannelConfig, ManagedChannel> loadChannels) {
     this.callLog = callLog;
     this.health = health;
     this.runner = new CallRunner(channels);
+    this.loads = new LoadRunner(runner, loadChannels);
   }
 
   @Override
@@ -95,6 +105,11 @@ public final class PeerControlService extends PeerControlServiceGrpc.PeerControl
             RunCallsResponse.newBuilder()
                 .addAllResults(runner.runAll(request.getCallsList()))
                 .build());
+  }
+
+  @Override
+  public void runLoad(RunLoadRequest request, StreamObserver<RunLoadResponse> responses) {
+    answer(responses, () -> loads.run(request));
   }
 
   @Override

@@ -7,6 +7,8 @@ import dev.grpcinterop.calculator.v1.CalculatorServiceGrpc;
 import dev.grpcinterop.calculator.v1.FactorizeRequest;
 import dev.grpcinterop.calculator.v1.FactorizeResponse;
 import dev.grpcinterop.calculator.v1.Number;
+import dev.grpcinterop.calculator.v1.RangeRequest;
+import dev.grpcinterop.calculator.v1.RangeResponse;
 import dev.grpcinterop.calculator.v1.RunningAverageRequest;
 import dev.grpcinterop.calculator.v1.RunningAverageResponse;
 import dev.grpcinterop.calculator.v1.StatisticsRequest;
@@ -194,6 +196,60 @@ public final class CalculatorService extends CalculatorServiceGrpc.CalculatorSer
       responses.onCompleted();
     } catch (CalculatorError error) {
       responses.onError(error.toStatusRuntimeException());
+    }
+  }
+
+  @Override
+  public void range(RangeRequest request, StreamObserver<RangeResponse> responses) {
+    try {
+      Ranges.check(request);
+    } catch (CalculatorError error) {
+      responses.onError(error.toStatusRuntimeException());
+      return;
+    }
+    new FlowControlledRange(
+            (ServerCallStreamObserver<RangeResponse>) responses,
+            request.getStart(),
+            request.getCount())
+        .start();
+  }
+
+  /**
+   * Sends the range only while the transport is ready for more (grpc-java's manual flow control),
+   * so that a slow client holds back the server instead of a million messages queuing in memory.
+   */
+  private static final class FlowControlledRange {
+    private final ServerCallStreamObserver<RangeResponse> call;
+    private final long start;
+    private final long count;
+    private long sent;
+    private boolean completed;
+
+    FlowControlledRange(ServerCallStreamObserver<RangeResponse> call, long start, long count) {
+      this.call = call;
+      this.start = start;
+      this.count = count;
+    }
+
+    void start() {
+      call.setOnCancelHandler(() -> {});
+      call.setOnReadyHandler(this::sendWhileReady);
+      sendWhileReady();
+    }
+
+    private synchronized void sendWhileReady() {
+      while (!completed && !call.isCancelled()) {
+        if (sent == count) {
+          completed = true;
+          call.onCompleted();
+          return;
+        }
+        if (!call.isReady()) {
+          return;
+        }
+        call.onNext(RangeResponse.newBuilder().setValue(start + sent).build());
+        sent++;
+      }
     }
   }
 }

@@ -31,7 +31,12 @@ final class InProcessPeer implements AutoCloseable {
   InProcessPeer(ServerServiceDefinition... alsoServed) throws IOException {
     String name = InProcessServerBuilder.generateName();
     channel = InProcessChannelBuilder.forName(name).build();
-    var control = new PeerControlService(callLog, serving -> {}, (target, config) -> channel);
+    var control =
+        new PeerControlService(
+            callLog,
+            serving -> {},
+            (target, config) -> channel,
+            (target, config) -> InProcessChannelBuilder.forName(name).build());
     var builder =
         InProcessServerBuilder.forName(name)
             .addService(

@@ -11,6 +11,7 @@ import com.google.protobuf.util.Durations;
 import dev.grpcinterop.calculator.v1.CalculatorServiceGrpc;
 import dev.grpcinterop.calculator.v1.FactorizeRequest;
 import dev.grpcinterop.calculator.v1.Number;
+import dev.grpcinterop.calculator.v1.RangeRequest;
 import dev.grpcinterop.calculator.v1.RunningAverageRequest;
 import dev.grpcinterop.calculator.v1.RunningAverageResponse;
 import dev.grpcinterop.calculator.v1.StatisticsResponse;
@@ -172,6 +173,40 @@ class StreamingTest {
         "values must not contain NaN",
         "values",
         "must not contain NaN");
+  }
+
+  @Test
+  void rangeStreamsCountIntegersFromStart() {
+    assertThat(range(-2, 5)).containsExactly(-2L, -1L, 0L, 1L, 2L);
+    assertThat(range(Long.MAX_VALUE - 1, 2)).containsExactly(Long.MAX_VALUE - 1, Long.MAX_VALUE);
+    assertThat(range(Long.MAX_VALUE, 0)).isEmpty();
+    // In-process, the blocking stub asks for one message at a time: a long range is slow here only.
+    assertThat(range(0, 20_000)).hasSize(20_000).endsWith(19_999L);
+  }
+
+  @Test
+  void rangeRejectsCountsOutOfRangeAndOverflow() throws Exception {
+    for (long count : new long[] {-1, 1_000_001}) {
+      assertFieldError(
+          () -> range(0, count),
+          Code.INVALID_ARGUMENT,
+          "count must be between 0 and 1000000",
+          "count",
+          "out of range");
+    }
+    var overflow =
+        assertError(() -> range(Long.MAX_VALUE, 2), Code.OUT_OF_RANGE, "integer overflow");
+    assertThat(overflow.getDetailsList()).isEmpty();
+  }
+
+  private List<Long> range(long start, long count) {
+    var stub =
+        CalculatorServiceGrpc.newBlockingStub(calculator.channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS);
+    List<Long> values = new ArrayList<>();
+    stub.range(RangeRequest.newBuilder().setStart(start).setCount(count).build())
+        .forEachRemaining(v -> values.add(v.getValue()));
+    return values;
   }
 
   private static <T> StreamObserver<T> collectInto(LinkedBlockingQueue<T> queue) {

@@ -26,30 +26,30 @@ import java.util.regex.PatternSyntaxException;
  * The YAML of one case, read field by field: messages in the contract's JSON mapping, metadata,
  * durations, lists; every mistake a {@link CaseFileException} that says where it is.
  */
-final class CaseYaml {
+public final class CaseYaml {
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
 
   private final Contract contract;
   private final JsonFormat.Parser json;
   private String where;
 
-  CaseYaml(String where, Contract contract) {
+  public CaseYaml(String where, Contract contract) {
     this.where = where;
     this.contract = contract;
     this.json = JsonFormat.parser().usingTypeRegistry(contract.types());
   }
 
   /** From now on, mistakes are said to be at {@code where}. */
-  void at(String where) {
+  public void at(String where) {
     this.where = where;
   }
 
-  Contract contract() {
+  public Contract contract() {
     return contract;
   }
 
   /** A message of {@code type} from its JSON mapping, with {"$range": ...} lists expanded first. */
-  Message message(JsonNode node, Descriptor type, String what) {
+  public Message message(JsonNode node, Descriptor type, String what) {
     var builder = DynamicMessage.newBuilder(type);
     try {
       JsonNode expanded = expandRanges(node, what);
@@ -149,7 +149,7 @@ final class CaseYaml {
     return entries;
   }
 
-  Duration duration(JsonNode node, String key, Duration absent) {
+  public Duration duration(JsonNode node, String key, Duration absent) {
     if (!node.has(key)) {
       return absent;
     }
@@ -184,7 +184,7 @@ final class CaseYaml {
     }
   }
 
-  List<JsonNode> list(JsonNode node, String what) {
+  public List<JsonNode> list(JsonNode node, String what) {
     if (!node.isArray()) {
       throw fail(what + " must be a list");
     }
@@ -193,11 +193,11 @@ final class CaseYaml {
     return elements;
   }
 
-  static String text(JsonNode node, String key, String absent) {
+  public static String text(JsonNode node, String key, String absent) {
     return node.has(key) && !node.get(key).isNull() ? node.get(key).asText() : absent;
   }
 
-  void unknownKeys(JsonNode node, Set<String> known, String what) {
+  public void unknownKeys(JsonNode node, Set<String> known, String what) {
     node.fieldNames()
         .forEachRemaining(
             key -> {
@@ -213,7 +213,7 @@ final class CaseYaml {
             });
   }
 
-  CaseFileException fail(String problem) {
+  public CaseFileException fail(String problem) {
     return new CaseFileException(where + ": " + problem + ".");
   }
 }

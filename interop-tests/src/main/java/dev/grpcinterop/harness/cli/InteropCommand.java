@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
     name = "interop",
     mixinStandardHelpOptions = true,
     description = "Runs every language's gRPC client against every server of your contract.",
-    subcommands = {InteropCommand.Run.class, InteropCommand.Merge.class})
+    subcommands = {InteropCommand.Run.class, InteropCommand.Merge.class, BenchCommand.class})
 public final class InteropCommand implements Callable<Integer> {
   static final int FAILED = 1;
   static final int CANNOT_RUN = 2;

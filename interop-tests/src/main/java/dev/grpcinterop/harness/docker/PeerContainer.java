@@ -79,6 +79,14 @@ public final class PeerContainer extends GenericContainer<PeerContainer> {
     return withCreateContainerCmdModifier(cmd -> cmd.withIpv4Address(address));
   }
 
+  /**
+   * Runs only on these CPUs ("0", "1-3"), as the performance matrix keeps a client and its server
+   * off each other's cores.
+   */
+  public PeerContainer withCpuSet(String cpus) {
+    return withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withCpusetCpus(cpus));
+  }
+
   /** The peer's language, as its folder names it: known failures are declared per language. */
   public String peer() {
     return peer;

@@ -15,6 +15,8 @@ import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
 import dev.grpcinterop.interop.v1.RunCallRequest;
 import dev.grpcinterop.interop.v1.RunCallResponse;
+import dev.grpcinterop.interop.v1.RunLoadRequest;
+import dev.grpcinterop.interop.v1.RunLoadResponse;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -99,6 +101,7 @@ public final class PeerConformance implements AutoCloseable {
       checks.add(describe(subject, peer.name()));
       checks.add(servesTheCalculator(subject));
       checks.add(runsCalls(subject));
+      checks.add(runsALoad(subject));
       checks.addAll(
           RefusalChecks.all(control(subject), REFERENCE + ":" + PeerContainer.PORT, DEADLINE));
       Check stillServes = runsCalls(subject);
@@ -200,6 +203,65 @@ public final class PeerConformance implements AutoCloseable {
       return result.equals(CalculatorClient.integer(-3))
           ? Check.passed(name, contract)
           : Check.failed(name, contract, "the result was " + result);
+    } catch (RuntimeException failed) {
+      return Check.failed(name, contract, shortMessages(failed));
+    }
+  }
+
+  private Check runsALoad(PeerContainer subject) {
+    String name =
+        "RunLoad makes 50 calls to the Java reference server, two at a time, and counts them";
+    String contract = "RunLoad: the load generator of the performance matrix";
+    try {
+      var good = RefusalRulebook.good(REFERENCE + ":" + PeerContainer.PORT, DEADLINE);
+      startReference();
+      RunLoadResponse load =
+          control(subject)
+              .runLoad(
+                  RunLoadRequest.newBuilder()
+                      .setCall(good)
+                      .setConcurrency(2)
+                      .setChannels(2)
+                      .setCalls(50)
+                      .build());
+      List<String> wrong = new ArrayList<>();
+      if (load.getCalls() != 50) {
+        wrong.add(load.getCalls() + " calls counted, not 50");
+      }
+      if (load.getStatusesCount() != 1
+          || load.getStatuses(0).getCode() != 0
+          || load.getStatuses(0).getCount() != load.getCalls()) {
+        wrong.add("statuses " + load.getStatusesList() + ", not 50 OK");
+      }
+      var latency = load.getLatency();
+      long inBuckets = latency.getBucketsList().stream().mapToLong(b -> b.getCount()).sum();
+      if (latency.getCount() != load.getCalls() || inBuckets != latency.getCount()) {
+        wrong.add(
+            "the latency histogram counts "
+                + latency.getCount()
+                + " ("
+                + inBuckets
+                + " in its buckets), not one per call");
+      }
+      if (latency.getMinNanos() <= 0 || latency.getMinNanos() > latency.getMaxNanos()) {
+        wrong.add(
+            "latencies from " + latency.getMinNanos() + " to " + latency.getMaxNanos() + " ns");
+      }
+      if (load.getMessagesSent() != 50
+          || load.getMessagesReceived() != 50
+          || load.getBytesSent() == 0) {
+        wrong.add(
+            load.getMessagesSent()
+                + " messages sent and "
+                + load.getMessagesReceived()
+                + " received, not 50 each, with their bytes");
+      }
+      if (!load.hasCpuTime() || Durations.toNanos(load.getCpuTime()) <= 0) {
+        wrong.add("no CPU time");
+      }
+      return wrong.isEmpty()
+          ? Check.passed(name, contract)
+          : Check.failed(name, contract, String.join("; ", wrong));
     } catch (RuntimeException failed) {
       return Check.failed(name, contract, shortMessages(failed));
     }

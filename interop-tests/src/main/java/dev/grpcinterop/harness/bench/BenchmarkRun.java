@@ -1,0 +1,241 @@
+package dev.grpcinterop.harness.bench;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import dev.grpcinterop.harness.docker.PeerContainer;
+import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
+import dev.grpcinterop.interop.v1.RunLoadResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Runs every scenario on every client × server pair of a {@link BenchTopology}: each client's peer
+ * drives the load with its own library (RunLoad), and the harness reads each server's CPU use from
+ * its container meanwhile. Rounds interleave the pairs, so that a slow moment of a shared machine
+ * is spread over all of them instead of spoiling one.
+ */
+public final class BenchmarkRun {
+  /** Docker's one-off stats read takes about this long; a sample is asked for this much early. */
+  private static final Duration STATS_LEAD = Duration.ofSeconds(1);
+
+  private final BenchTopology topology;
+  private final BenchmarkSettings settings;
+  private final Consumer<String> progress;
+
+  public BenchmarkRun(
+      BenchTopology topology, BenchmarkSettings settings, Consumer<String> progress) {
+    this.topology = topology;
+    this.settings = settings;
+    this.progress = progress;
+  }
+
+  public BenchmarkResult run(List<Scenario> scenarios) throws InterruptedException {
+    Instant started = Instant.now();
+    List<String> peers = topology.peers();
+    Map<String, List<LoadFigures>> rounds = new LinkedHashMap<>();
+    List<PairRounds> cells = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      for (int round = 1; round <= settings.rounds(); round++) {
+        List<String[]> pairs = new ArrayList<>();
+        for (String client : peers) {
+          for (String server : peers) {
+            pairs.add(new String[] {client, server});
+          }
+        }
+        if (settings.onePairAtATime()) {
+          for (String[] pair : pairs) {
+            progress.accept(
+                scenario.name()
+                    + " round "
+                    + round
+                    + "/"
+                    + settings.rounds()
+                    + ": "
+                    + pair[0]
+                    + " → "
+                    + pair[1]);
+            record(rounds, scenario, measure(scenario, List.<String[]>of(pair)));
+          }
+        } else {
+          progress.accept(scenario.name() + ": every pair at once");
+          record(rounds, scenario, measure(scenario, pairs));
+        }
+      }
+      for (String client : peers) {
+        for (String server : peers) {
+          cells.add(
+              new PairRounds(
+                  scenario.name(), client, server, rounds.get(key(scenario, client, server))));
+        }
+      }
+    }
+    Map<String, dev.grpcinterop.interop.v1.DescribeResponse> described = new LinkedHashMap<>();
+    peers.forEach(peer -> described.put(peer, topology.described(peer)));
+    return new BenchmarkResult(
+        started,
+        Duration.between(started, Instant.now()),
+        settings,
+        topology.cpus(),
+        described,
+        scenarios,
+        cells);
+  }
+
+  private static void record(
+      Map<String, List<LoadFigures>> rounds, Scenario scenario, Map<String, LoadFigures> measured) {
+    measured.forEach(
+        (pair, figures) ->
+            rounds
+                .computeIfAbsent(scenario.name() + " " + pair, k -> new ArrayList<>())
+                .add(figures));
+  }
+
+  private static String key(Scenario scenario, String client, String server) {
+    return scenario.name() + " " + client + " → " + server;
+  }
+
+  /**
+   * Runs the scenario's load on the pairs at once and reads their servers' CPU use over the
+   * measured period; a server loaded by several clients shares its CPU among their calls.
+   */
+  private Map<String, LoadFigures> measure(Scenario scenario, List<String[]> pairs)
+      throws InterruptedException {
+    // Connecting may take a call's timeout, the load's last calls another; a load of some calls
+    // takes as long as they do, each within its deadline.
+    Duration callBound =
+        scenario
+            .timeout()
+            .multipliedBy(settings.calls() > 0 ? settings.calls() + 2 : 2)
+            .plusSeconds(10);
+    Map<String, ListenableFuture<RunLoadResponse>> loads = new LinkedHashMap<>();
+    for (String[] pair : pairs) {
+      PeerContainer client = topology.client(pair[0]);
+      PeerContainer server = topology.server(pair[1]);
+      loads.put(
+          pair[0] + " → " + pair[1],
+          PeerControlServiceGrpc.newFutureStub(client.channel())
+              .withDeadlineAfter(
+                  settings.warmup().plus(settings.duration()).plus(callBound).toMillis(),
+                  TimeUnit.MILLISECONDS)
+              .runLoad(scenario.load(server.networkTarget(), settings)));
+    }
+    Map<String, RunLoadResponse> responses = new LinkedHashMap<>();
+    Map<String, Double> serverCores;
+    try (var serverCpu = new ServerCpu(pairs)) {
+      for (var load : loads.entrySet()) {
+        try {
+          responses.put(load.getKey(), load.getValue().get());
+        } catch (ExecutionException failed) {
+          throw new IllegalStateException(
+              load.getKey()
+                  + ": RunLoad of "
+                  + scenario.name()
+                  + " failed: "
+                  + failed.getCause().getMessage(),
+              failed.getCause());
+        }
+      }
+      serverCores = serverCpu.cores();
+    }
+    // A server's CPU over all its calls, shared by the calls each of its clients made.
+    Map<String, Double> serverCallRate = new HashMap<>();
+    for (String[] pair : pairs) {
+      var figures = LoadFigures.of(responses.get(pair[0] + " → " + pair[1]), 0);
+      serverCallRate.merge(pair[1], figures.callsPerSecond(), Double::sum);
+    }
+    Map<String, LoadFigures> measured = new LinkedHashMap<>();
+    for (String[] pair : pairs) {
+      RunLoadResponse response = responses.get(pair[0] + " → " + pair[1]);
+      var alone = LoadFigures.of(response, 0);
+      double rate = serverCallRate.get(pair[1]);
+      double share = rate > 0 ? alone.callsPerSecond() / rate : 0;
+      measured.put(
+          pair[0] + " → " + pair[1], LoadFigures.of(response, serverCores.get(pair[1]) * share));
+    }
+    return measured;
+  }
+
+  /**
+   * Each server's CPU use in cores over the measured period, read while the loads run: a first
+   * sample as the warm-up ends, the last as the period ends (after a duration) or once every load
+   * has answered (after some calls).
+   */
+  private final class ServerCpu implements AutoCloseable {
+    private final ExecutorService readers;
+    private final Map<String, Future<ContainerCpu.Sample>> first = new LinkedHashMap<>();
+    private final Map<String, Future<ContainerCpu.Sample>> last = new LinkedHashMap<>();
+
+    ServerCpu(List<String[]> pairs) {
+      var servers = new LinkedHashSet<String>();
+      pairs.forEach(pair -> servers.add(pair[1]));
+      readers = Executors.newFixedThreadPool(2 * servers.size());
+      long start = System.nanoTime();
+      for (String server : servers) {
+        String id = topology.server(server).getContainerId();
+        first.put(server, read(id, start, settings.warmup().minus(STATS_LEAD)));
+        if (settings.calls() == 0) {
+          last.put(
+              server,
+              read(id, start, settings.warmup().plus(settings.duration()).minus(STATS_LEAD)));
+        }
+      }
+    }
+
+    private Future<ContainerCpu.Sample> read(String id, long start, Duration after) {
+      return readers.submit(
+          () -> {
+            sleepUntil(start, after);
+            return ContainerCpu.sample(id);
+          });
+    }
+
+    /** Once every load has answered: the cores each server used. */
+    Map<String, Double> cores() throws InterruptedException {
+      long now = System.nanoTime();
+      first
+          .keySet()
+          .forEach(
+              server ->
+                  last.computeIfAbsent(
+                      server, s -> read(topology.server(s).getContainerId(), now, Duration.ZERO)));
+      Map<String, Double> cores = new LinkedHashMap<>();
+      for (String server : first.keySet()) {
+        try {
+          cores.put(
+              server,
+              ContainerCpu.cores(
+                  first.get(server).get(60, TimeUnit.SECONDS),
+                  last.get(server).get(60, TimeUnit.SECONDS)));
+        } catch (ExecutionException | TimeoutException failed) {
+          progress.accept("the " + server + " server's CPU use could not be read: " + failed);
+          cores.put(server, Double.NaN);
+        }
+      }
+      return cores;
+    }
+
+    @Override
+    public void close() {
+      readers.shutdownNow();
+    }
+  }
+
+  private static void sleepUntil(long startNanos, Duration after) throws InterruptedException {
+    long wait = startNanos + Math.max(0, after.toNanos()) - System.nanoTime();
+    if (wait > 0) {
+      TimeUnit.NANOSECONDS.sleep(wait);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.grpcinterop.harness.bench;
+
+import java.time.Duration;
+
+/**
+ * How long each measurement runs (a duration, or until some calls have ended), how often it is
+ * repeated, and whether pairs are measured one at a time (the figures) or all at once (the smoke of
+ * `mvn verify`, which only checks that every figure is produced and no call failed).
+ *
+ * @param calls when above 0, the measured period ends after this many calls instead of a duration
+ */
+public record BenchmarkSettings(
+    Duration warmup, Duration duration, long calls, int rounds, boolean onePairAtATime) {
+
+  public BenchmarkSettings {
+    if (calls < 0) {
+      throw new IllegalArgumentException("a number of calls cannot be negative: " + calls);
+    }
+    if (calls == 0 && (duration.isNegative() || duration.isZero())) {
+      throw new IllegalArgumentException(
+          "the measured duration must be above zero, not " + duration);
+    }
+    if (warmup.isNegative()) {
+      throw new IllegalArgumentException("the warm-up cannot be negative: " + warmup);
+    }
+    if (rounds < 1) {
+      throw new IllegalArgumentException("at least one round is measured, not " + rounds);
+    }
+  }
+
+  /** The figures: one pair at a time, three rounds of a one-second warm-up and five seconds. */
+  public static BenchmarkSettings figures() {
+    return new BenchmarkSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 0, 3, true);
+  }
+
+  /**
+   * A smoke of every scenario on every pair, all pairs of a scenario at once: a second of warm-up,
+   * then five calls. Calls, not a second: with every client of a server loading it at once, one
+   * stream of 10,000 messages to a one-core Node server takes longer than a second, and a period in
+   * which no call ends measures nothing; a JVM's first megabyte-sized calls, still interpreted, are
+   * what the warm-up is for.
+   */
+  public static BenchmarkSettings smoke() {
+    return new BenchmarkSettings(Duration.ofSeconds(1), Duration.ZERO, 5, 1, false);
+  }
+}
