@@ -40,6 +40,7 @@ public final class BenchmarkReport {
       Files.createDirectories(dir);
       Files.writeString(dir.resolve("benchmark.json"), json(result));
       Files.writeString(dir.resolve("benchmark.txt"), text(result));
+      Files.writeString(dir.resolve("index.html"), BenchmarkPage.html(result));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the benchmark report in " + dir, e);
     }

@@ -46,7 +46,7 @@ public final class SmokeVerdict {
         check(problems, where, "MB/s", round.megabytesPerSecond(), true);
         check(problems, where, "p50", round.p50Micros(), true);
         check(problems, where, "p99", round.p99Micros(), true);
-        check(problems, where, "client CPU per call", round.clientCpuMicrosPerCall(), true);
+        check(problems, where, "client CPU per call", round.clientCpuMicrosPerCall(), false);
         check(problems, where, "server CPU per call", round.serverCpuMicrosPerCall(), false);
         if (round.p99Micros() < round.p50Micros() || round.p999Micros() < round.p99Micros()) {
           problems.add(
