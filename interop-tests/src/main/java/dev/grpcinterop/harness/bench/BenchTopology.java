@@ -122,6 +122,11 @@ public final class BenchTopology implements AutoCloseable {
     return described.get(peer);
   }
 
+  /** The network the servers are on, for another client such as ghz. */
+  public org.testcontainers.containers.Network network() {
+    return network.network();
+  }
+
   public CpuSplit cpus() {
     return cpus;
   }

@@ -121,6 +121,28 @@ public final class BenchmarkPage {
       }
       page.append("</div>\n");
     }
+    if (!result.calibrations().isEmpty()) {
+      page.append(
+          "<h2 id=\"calibration\">Calibration against ghz</h2>\n<p class=\"note\">The Go peer's"
+              + " calls per second over ghz's, against the same server in the same run: both are"
+              + " grpc-go, so they agree within 15 % or the harness's load generator is wrong.</p>\n"
+              + "<table class=\"peers\"><tr><th>scenario</th><th>server</th><th>ghz calls/s</th>"
+              + "<th>go / ghz</th></tr>\n");
+      for (Calibration c : result.calibrations()) {
+        double ratio = c.ratio(result);
+        page.append("<tr><td>")
+            .append(escape(c.scenario()))
+            .append("</td><td>")
+            .append(escape(c.server()))
+            .append("</td><td>")
+            .append(escape(BenchmarkReport.compact(c.ghzCallsPerSecond().median())))
+            .append("</td><td>")
+            .append(Double.isNaN(ratio) ? "?" : String.format(Locale.ROOT, "%.2f", ratio))
+            .append(c.agrees(result) ? "" : " (outside 15 %)")
+            .append("</td></tr>\n");
+      }
+      page.append("</table>\n");
+    }
     page.append(
         """
         <script>

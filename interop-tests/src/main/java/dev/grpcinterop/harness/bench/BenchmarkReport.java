@@ -115,6 +115,19 @@ public final class BenchmarkReport {
         }
       }
     }
+    var calibration = root.putArray("calibration");
+    for (Calibration c : result.calibrations()) {
+      var node = calibration.addObject();
+      node.put("scenario", c.scenario());
+      node.put("server", c.server());
+      var ghz = c.ghzCallsPerSecond();
+      number(node, "ghzCallsPerSecond", ghz.median());
+      number(node, "ghzLow", ghz.low());
+      number(node, "ghzHigh", ghz.high());
+      number(node, "goOverGhz", c.ratio(result));
+      node.put("withinTolerance", c.agrees(result));
+      node.put("ghzFailedCalls", c.rounds().stream().mapToLong(Ghz.Figures::failed).sum());
+    }
     try {
       return mapper.writeValueAsString(root) + "\n";
     } catch (IOException e) {
@@ -196,6 +209,26 @@ public final class BenchmarkReport {
           out.append(String.format(Locale.ROOT, "%-" + width + "s", cell));
         }
         out.append('\n');
+      }
+    }
+    if (!result.calibrations().isEmpty()) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "%nCalibration: the Go peer's calls/s over ghz's against the same server (within"
+                  + " %.0f %% is agreement)%n",
+              Calibration.TOLERANCE * 100));
+      for (Calibration c : result.calibrations()) {
+        double ratio = c.ratio(result);
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %-18s go → %-8s ghz %s/s, go/ghz %s%s%n",
+                c.scenario(),
+                c.server(),
+                compact(c.ghzCallsPerSecond().median()),
+                Double.isNaN(ratio) ? "?" : String.format(Locale.ROOT, "%.2f", ratio),
+                c.agrees(result) ? "" : "  OUTSIDE the tolerance"));
       }
     }
     return out.toString();

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A run of the performance matrix: what ran where, and every cell's rounds. */
+/**
+ * A run of the performance matrix: what ran where, every cell's rounds, and ghz's figures beside
+ * the Go peer's where the run was calibrated.
+ */
 public record BenchmarkResult(
     Instant started,
     Duration took,
@@ -15,7 +18,8 @@ public record BenchmarkResult(
     BenchTopology.CpuSplit cpus,
     Map<String, DescribeResponse> peers,
     List<Scenario> scenarios,
-    List<PairRounds> cells) {
+    List<PairRounds> cells,
+    List<Calibration> calibrations) {
 
   public Optional<PairRounds> cell(String scenario, String client, String server) {
     return cells.stream()

@@ -33,6 +33,7 @@ public final class BenchmarkRun {
   private final BenchTopology topology;
   private final BenchmarkSettings settings;
   private final Consumer<String> progress;
+  private Ghz ghz;
 
   public BenchmarkRun(
       BenchTopology topology, BenchmarkSettings settings, Consumer<String> progress) {
@@ -41,11 +42,22 @@ public final class BenchmarkRun {
     this.progress = progress;
   }
 
+  /**
+   * Also runs ghz against every server in each unary scenario, round by round, to calibrate the Go
+   * peer's load generator (one pair at a time only; the Go peer must be in the run).
+   */
+  public BenchmarkRun calibratedWith(Ghz ghz) {
+    this.ghz = ghz;
+    return this;
+  }
+
   public BenchmarkResult run(List<Scenario> scenarios) throws InterruptedException {
     Instant started = Instant.now();
     List<String> peers = topology.peers();
     Map<String, List<LoadFigures>> rounds = new LinkedHashMap<>();
     List<PairRounds> cells = new ArrayList<>();
+    Map<String, List<Ghz.Figures>> ghzRounds = new LinkedHashMap<>();
+    boolean calibrating = ghz != null && settings.onePairAtATime() && peers.contains("go");
     for (Scenario scenario : scenarios) {
       for (int round = 1; round <= settings.rounds(); round++) {
         List<String[]> pairs = new ArrayList<>();
@@ -72,6 +84,28 @@ public final class BenchmarkRun {
           progress.accept(scenario.name() + ": every pair at once");
           record(rounds, scenario, measure(scenario, pairs));
         }
+        if (calibrating && scenario.unary()) {
+          for (String server : peers) {
+            progress.accept(
+                scenario.name()
+                    + " round "
+                    + round
+                    + "/"
+                    + settings.rounds()
+                    + ": ghz → "
+                    + server);
+            ghzRounds
+                .computeIfAbsent(scenario.name() + " " + server, k -> new ArrayList<>())
+                .add(
+                    ghz.run(
+                        topology.network(),
+                        topology.cpus().clients(),
+                        topology.server(server).networkTarget(),
+                        scenario,
+                        settings.warmup(),
+                        settings.duration()));
+          }
+        }
       }
       for (String client : peers) {
         for (String server : peers) {
@@ -83,6 +117,15 @@ public final class BenchmarkRun {
     }
     Map<String, dev.grpcinterop.interop.v1.DescribeResponse> described = new LinkedHashMap<>();
     peers.forEach(peer -> described.put(peer, topology.described(peer)));
+    List<Calibration> calibrations = new ArrayList<>();
+    for (Scenario scenario : scenarios) {
+      for (String server : peers) {
+        var measured = ghzRounds.get(scenario.name() + " " + server);
+        if (measured != null) {
+          calibrations.add(new Calibration(scenario.name(), server, measured));
+        }
+      }
+    }
     return new BenchmarkResult(
         started,
         Duration.between(started, Instant.now()),
@@ -90,7 +133,8 @@ public final class BenchmarkRun {
         topology.cpus(),
         described,
         scenarios,
-        cells);
+        cells,
+        calibrations);
   }
 
   private static void record(

@@ -114,6 +114,7 @@ public final class ScenarioFile {
         name,
         CaseYaml.text(node, "title", name),
         methodName,
+        !method.isClientStreaming() && !method.isServerStreaming(),
         List.copyOf(requests),
         pingPong,
         concurrency,

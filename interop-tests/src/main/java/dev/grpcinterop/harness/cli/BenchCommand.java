@@ -4,6 +4,7 @@ import dev.grpcinterop.harness.bench.BenchTopology;
 import dev.grpcinterop.harness.bench.BenchmarkReport;
 import dev.grpcinterop.harness.bench.BenchmarkRun;
 import dev.grpcinterop.harness.bench.BenchmarkSettings;
+import dev.grpcinterop.harness.bench.Ghz;
 import dev.grpcinterop.harness.bench.Scenario;
 import dev.grpcinterop.harness.bench.ScenarioFile;
 import dev.grpcinterop.harness.cases.CaseFileException;
@@ -63,6 +64,11 @@ final class BenchCommand implements Callable<Integer> {
   int rounds = 3;
 
   @Option(
+      names = "--no-calibration",
+      description = "do not run ghz beside the Go peer in the unary scenarios")
+  boolean noCalibration;
+
+  @Option(
       names = "--report",
       paramLabel = "DIR",
       description = "where the report goes (default: ${DEFAULT-VALUE})")
@@ -87,9 +93,12 @@ final class BenchCommand implements Callable<Integer> {
       Path root = Repository.root();
       var selected = Peers.discover(root);
       try (var topology = BenchTopology.start(root, selected)) {
-        var result =
-            new BenchmarkRun(topology, settings, line -> System.err.println("bench: " + line))
-                .run(chosen);
+        var run =
+            new BenchmarkRun(topology, settings, line -> System.err.println("bench: " + line));
+        if (!noCalibration) {
+          run.calibratedWith(Ghz.prepare(root, Contracts.current()));
+        }
+        var result = run.run(chosen);
         BenchmarkReport.write(result, report);
         System.out.println(BenchmarkReport.text(result));
         System.out.println("The report: " + report.resolve("benchmark.json"));

@@ -19,6 +19,7 @@ class SmokeVerdictTest {
           "unary_latency",
           "Latency",
           "m/M",
+          true,
           List.of(),
           false,
           1,
@@ -51,7 +52,8 @@ class SmokeVerdictTest {
         BenchTopology.CpuSplit.of(2),
         Map.of("java", DescribeResponse.getDefaultInstance()),
         List.of(SCENARIO),
-        List.of(new PairRounds("unary_latency", "java", "java", List.of(figures))));
+        List.of(new PairRounds("unary_latency", "java", "java", List.of(figures))),
+        List.of());
   }
 
   @Test

@@ -76,6 +76,17 @@ class ReplicaSessionsTest {
     } finally {
       clients.shutdownNow();
     }
+    // A session's undo runs after its clients have their checks; one more session takes its turn
+    // only once the last undo is done.
+    sessions.expectClients(1);
+    sessions.join(
+        "after the others",
+        new ReplicaSessions.Part<String>() {
+          @Override
+          public String check(List<PeerContainer> replicas) {
+            return "";
+          }
+        });
     for (Case c : cases) {
       assertThat(c.changes).as(c.name).hasValue(1);
       assertThat(c.undos).as(c.name).hasValue(1);
