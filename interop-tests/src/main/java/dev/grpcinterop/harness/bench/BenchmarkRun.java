@@ -84,7 +84,7 @@ public final class BenchmarkRun {
           progress.accept(scenario.name() + ": every pair at once");
           record(rounds, scenario, measure(scenario, pairs));
         }
-        if (calibrating && scenario.unary()) {
+        if (calibrating && scenario.calibrated()) {
           for (String server : peers) {
             progress.accept(
                 scenario.name()

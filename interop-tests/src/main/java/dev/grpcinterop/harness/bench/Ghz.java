@@ -2,13 +2,10 @@ package dev.grpcinterop.harness.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.docker.FolderImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,20 +68,24 @@ public final class Ghz {
             "--insecure",
             "--protoset=/tmp/ghz/contract.binpb",
             "--call=" + scenario.method(),
-            "--data-file=/tmp/ghz/request.json",
+            "--binary-file=/tmp/ghz/request.binpb",
             "--concurrency=" + scenario.concurrency(),
             "--connections=" + scenario.channels(),
             "--duration=" + duration.toMillis() + "ms",
             "--timeout=" + scenario.timeout().toMillis() + "ms",
             "--format=json",
+            // The request as its bytes, and no template: rendering JSON data for every call took
+            // half of ghz's rate on one core (8.6k against 18.6k calls/s to the Go server here),
+            // and parsing a megabyte of JSON for each large call four fifths of it.
+            "--disable-template-data",
+            "--disable-template-functions",
             target));
     try (var ghz =
         new GenericContainer<>(image)
             .withNetwork(network)
             .withCopyToContainer(Transferable.of(descriptorSet), "/tmp/ghz/contract.binpb")
             .withCopyToContainer(
-                Transferable.of(requestJson(scenario).getBytes(StandardCharsets.UTF_8)),
-                "/tmp/ghz/request.json")
+                Transferable.of(scenario.requests().get(0).toByteArray()), "/tmp/ghz/request.binpb")
             .withCommand(command.toArray(String[]::new))
             .withStartupCheckStrategy(
                 new OneShotStartupCheckStrategy()
@@ -98,14 +99,6 @@ public final class Ghz {
       throw new IllegalStateException(
           "ghz did not run " + scenario.name() + " against " + target + ": " + failed.getMessage(),
           failed);
-    }
-  }
-
-  private static String requestJson(Scenario scenario) {
-    try {
-      return JsonFormat.printer().print(scenario.requests().get(0));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException(e);
     }
   }
 

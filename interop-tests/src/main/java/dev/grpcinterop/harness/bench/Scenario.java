@@ -12,7 +12,7 @@ import java.util.List;
  * One load of the performance matrix, run on every client × server pair: the call, how many are in
  * flight on how many channels, and which rate it is judged by.
  *
- * @param unary whether the method is unary (the scenarios ghz calibrates)
+ * @param calibrated whether ghz runs it too, to calibrate the Go peer's figures (unary methods)
  * @param requests the requests of each call, in order (for ping-pong, one round trip each)
  * @param timeout each call's deadline
  */
@@ -20,7 +20,7 @@ public record Scenario(
     String name,
     String title,
     String method,
-    boolean unary,
+    boolean calibrated,
     List<Message> requests,
     boolean pingPong,
     int concurrency,

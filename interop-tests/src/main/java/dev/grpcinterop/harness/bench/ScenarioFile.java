@@ -30,7 +30,8 @@ public final class ScenarioFile {
           "concurrency",
           "channels",
           "timeout",
-          "rate");
+          "rate",
+          "calibrate");
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private ScenarioFile() {}
@@ -114,13 +115,24 @@ public final class ScenarioFile {
         name,
         CaseYaml.text(node, "title", name),
         methodName,
-        !method.isClientStreaming() && !method.isServerStreaming(),
+        calibrated(yaml, node, method),
         List.copyOf(requests),
         pingPong,
         concurrency,
         channels,
         yaml.duration(node, "timeout", DEFAULT_TIMEOUT),
         parsed);
+  }
+
+  /** ghz calibrates a unary scenario unless it says otherwise; it runs unary calls only. */
+  private static boolean calibrated(CaseYaml yaml, JsonNode node, MethodDescriptor method) {
+    boolean unary = !method.isClientStreaming() && !method.isServerStreaming();
+    boolean asked = node.path("calibrate").asBoolean(unary);
+    if (asked && !unary) {
+      throw yaml.fail(
+          "calibrate: ghz makes unary calls only, and " + method.getFullName() + " streams");
+    }
+    return asked;
   }
 
   private static int positive(CaseYaml yaml, JsonNode node, String key, int absent) {
