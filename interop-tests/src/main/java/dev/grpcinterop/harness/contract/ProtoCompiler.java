@@ -55,7 +55,7 @@ public final class ProtoCompiler {
   }
 
   /** The tool image's name, built first where need be: protoc and buf. */
-  String image() {
+  public String image() {
     return image.resolve();
   }
 

@@ -462,4 +462,12 @@ public final class ProjectRun {
     report.write(reportDir, logs);
     return new Outcome(matrix, skew, staticCheck, report);
   }
+
+  /**
+   * Builds (or finds) the images of the project's servers that are built from a Dockerfile, as a
+   * run does before starting them: for a caller that wants them ready ahead of the run.
+   */
+  public static void buildServerImages(Project project) {
+    ProjectTopology.buildServerImages(project);
+  }
 }

@@ -221,6 +221,16 @@ final class ProjectTopology implements AutoCloseable {
         .withCertificate(issued.certificate(), issued.privateKey(), clientCa);
   }
 
+  /**
+   * Builds (or finds) the image of every server the project builds from a Dockerfile, as a run
+   * would before starting it: for a caller that wants them ready ahead of the run.
+   */
+  static void buildServerImages(Project project) {
+    project.servers().stream()
+        .filter(server -> server.image().isEmpty())
+        .forEach(server -> image(project, server));
+  }
+
   private static String image(Project project, Server server) {
     if (server.image().isPresent()) {
       String image = server.image().get();
