@@ -230,9 +230,17 @@ public final class BenchmarkRun {
         String id = topology.server(server).getContainerId();
         first.put(server, read(id, start, settings.warmup().minus(STATS_LEAD)));
         if (settings.calls() == 0) {
+          var firstRead = first.get(server);
+          Duration end = settings.warmup().plus(settings.duration()).minus(STATS_LEAD);
           last.put(
               server,
-              read(id, start, settings.warmup().plus(settings.duration()).minus(STATS_LEAD)));
+              readers.submit(
+                  () -> {
+                    // Never beside the first read: it could be answered with the same sample.
+                    firstRead.get();
+                    sleepUntil(start, end);
+                    return ContainerCpu.sample(id);
+                  }));
         }
       }
     }
@@ -247,13 +255,18 @@ public final class BenchmarkRun {
 
     /** Once every load has answered: the cores each server used. */
     Map<String, Double> cores() throws InterruptedException {
-      long now = System.nanoTime();
-      first
-          .keySet()
-          .forEach(
-              server ->
-                  last.computeIfAbsent(
-                      server, s -> read(topology.server(s).getContainerId(), now, Duration.ZERO)));
+      // After some calls, the last sample is read now, but after the first: two reads of one
+      // container at once can be answered with one sample, and no time between them.
+      first.forEach(
+          (server, firstRead) ->
+              last.computeIfAbsent(
+                  server,
+                  s ->
+                      readers.submit(
+                          () -> {
+                            firstRead.get();
+                            return ContainerCpu.sample(topology.server(s).getContainerId());
+                          })));
       Map<String, Double> cores = new LinkedHashMap<>();
       for (String server : first.keySet()) {
         try {
