@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,15 +78,7 @@ public final class BenchTopology implements AutoCloseable {
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(6, all.size()));
     try {
       List<Future<?>> starting = all.stream().<Future<?>>map(c -> pool.submit(c::start)).toList();
-      for (Future<?> start : starting) {
-        try {
-          start.get();
-        } catch (ExecutionException failed) {
-          throw failed.getCause() instanceof RuntimeException runtime
-              ? runtime
-              : new IllegalStateException(failed.getCause());
-        }
-      }
+      Containers.awaitStarted(starting);
     } finally {
       pool.shutdownNow();
     }

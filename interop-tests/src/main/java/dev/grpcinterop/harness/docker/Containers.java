@@ -1,8 +1,10 @@
 package dev.grpcinterop.harness.docker;
 
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,22 @@ public final class Containers {
   private static final long STOP_WITHIN_SECONDS = 120;
 
   private Containers() {}
+
+  /**
+   * Waits until every start has ended, in order; the first that failed is thrown as it was (a
+   * container that did not start says why), once every start before it has ended.
+   */
+  public static void awaitStarted(List<Future<?>> starting) throws InterruptedException {
+    for (Future<?> start : starting) {
+      try {
+        start.get();
+      } catch (ExecutionException failed) {
+        throw failed.getCause() instanceof RuntimeException runtime
+            ? runtime
+            : new IllegalStateException(failed.getCause());
+      }
+    }
+  }
 
   /**
    * Stops every container, several at a time: each stop is mostly the engine's waiting, and a run's

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -68,15 +67,7 @@ public final class Topology implements AutoCloseable {
       topology.deployments.values().forEach(d -> d.replicas().expectClients(peers.size()));
       List<Future<?>> starting = new ArrayList<>();
       topology.deployments.values().forEach(d -> starting.addAll(d.startOn(pool)));
-      for (Future<?> start : starting) {
-        try {
-          start.get();
-        } catch (ExecutionException failed) {
-          throw failed.getCause() instanceof RuntimeException runtime
-              ? runtime
-              : new IllegalStateException(failed.getCause());
-        }
-      }
+      Containers.awaitStarted(starting);
       for (PeerDeployment deployment : topology.deployments.values()) {
         loadContract(deployment.main(), current);
         deployment
