@@ -58,26 +58,17 @@ public final class BenchmarkRun {
     List<PairRounds> cells = new ArrayList<>();
     Map<String, List<Ghz.Figures>> ghzRounds = new LinkedHashMap<>();
     boolean calibrating = ghz != null && settings.onePairAtATime() && peers.contains("go");
+    List<String[]> pairs = new ArrayList<>();
+    for (String client : peers) {
+      for (String server : peers) {
+        pairs.add(new String[] {client, server});
+      }
+    }
     for (Scenario scenario : scenarios) {
       for (int round = 1; round <= settings.rounds(); round++) {
-        List<String[]> pairs = new ArrayList<>();
-        for (String client : peers) {
-          for (String server : peers) {
-            pairs.add(new String[] {client, server});
-          }
-        }
         if (settings.onePairAtATime()) {
           for (String[] pair : pairs) {
-            progress.accept(
-                scenario.name()
-                    + " round "
-                    + round
-                    + "/"
-                    + settings.rounds()
-                    + ": "
-                    + pair[0]
-                    + " → "
-                    + pair[1]);
+            progress.accept(roundOf(scenario, round) + pair[0] + " → " + pair[1]);
             record(rounds, scenario, measure(scenario, List.<String[]>of(pair)));
           }
         } else {
@@ -86,14 +77,7 @@ public final class BenchmarkRun {
         }
         if (calibrating && scenario.calibrated()) {
           for (String server : peers) {
-            progress.accept(
-                scenario.name()
-                    + " round "
-                    + round
-                    + "/"
-                    + settings.rounds()
-                    + ": ghz → "
-                    + server);
+            progress.accept(roundOf(scenario, round) + "ghz → " + server);
             ghzRounds
                 .computeIfAbsent(scenario.name() + " " + server, k -> new ArrayList<>())
                 .add(
@@ -144,6 +128,11 @@ public final class BenchmarkRun {
             rounds
                 .computeIfAbsent(scenario.name() + " " + pair, k -> new ArrayList<>())
                 .add(figures));
+  }
+
+  /** "unary_latency round 2/3: ", the start of a progress line. */
+  private String roundOf(Scenario scenario, int round) {
+    return scenario.name() + " round " + round + "/" + settings.rounds() + ": ";
   }
 
   private static String key(Scenario scenario, String client, String server) {
