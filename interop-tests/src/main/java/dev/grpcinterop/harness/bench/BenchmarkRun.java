@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,9 +26,6 @@ import java.util.function.Consumer;
  * is spread over all of them instead of spoiling one.
  */
 public final class BenchmarkRun {
-  /** Docker's one-off stats read takes about this long; a sample is asked for this much early. */
-  private static final Duration STATS_LEAD = Duration.ofSeconds(1);
-
   private final BenchTopology topology;
   private final BenchmarkSettings settings;
   private final Consumer<String> progress;
@@ -207,38 +203,41 @@ public final class BenchmarkRun {
    */
   private final class ServerCpu implements AutoCloseable {
     private final ExecutorService readers;
+    private final Map<String, ContainerCpu> cpus = new LinkedHashMap<>();
     private final Map<String, Future<ContainerCpu.Sample>> first = new LinkedHashMap<>();
     private final Map<String, Future<ContainerCpu.Sample>> last = new LinkedHashMap<>();
 
     ServerCpu(List<String[]> pairs) {
-      var servers = new LinkedHashSet<String>();
-      pairs.forEach(pair -> servers.add(pair[1]));
-      readers = Executors.newFixedThreadPool(2 * servers.size());
+      pairs.forEach(
+          pair ->
+              cpus.computeIfAbsent(
+                  pair[1], s -> ContainerCpu.of(topology.server(s).getContainerId())));
+      readers = Executors.newFixedThreadPool(2 * cpus.size());
       long start = System.nanoTime();
-      for (String server : servers) {
-        String id = topology.server(server).getContainerId();
-        first.put(server, read(id, start, settings.warmup().minus(STATS_LEAD)));
-        if (settings.calls() == 0) {
-          var firstRead = first.get(server);
-          Duration end = settings.warmup().plus(settings.duration()).minus(STATS_LEAD);
-          last.put(
-              server,
-              readers.submit(
-                  () -> {
-                    // Never beside the first read: it could be answered with the same sample.
-                    firstRead.get();
-                    sleepUntil(start, end);
-                    return ContainerCpu.sample(id);
-                  }));
-        }
-      }
+      cpus.forEach(
+          (server, cpu) -> {
+            var firstRead = read(cpu, start, settings.warmup().minus(cpu.lead()));
+            first.put(server, firstRead);
+            if (settings.calls() == 0) {
+              Duration end = settings.warmup().plus(settings.duration()).minus(cpu.lead());
+              last.put(
+                  server,
+                  readers.submit(
+                      () -> {
+                        // Never beside the first read: it could be answered with the same sample.
+                        firstRead.get();
+                        sleepUntil(start, end);
+                        return cpu.sample();
+                      }));
+            }
+          });
     }
 
-    private Future<ContainerCpu.Sample> read(String id, long start, Duration after) {
+    private Future<ContainerCpu.Sample> read(ContainerCpu cpu, long start, Duration after) {
       return readers.submit(
           () -> {
             sleepUntil(start, after);
-            return ContainerCpu.sample(id);
+            return cpu.sample();
           });
     }
 
@@ -254,7 +253,7 @@ public final class BenchmarkRun {
                       readers.submit(
                           () -> {
                             firstRead.get();
-                            return ContainerCpu.sample(topology.server(s).getContainerId());
+                            return cpus.get(s).sample();
                           })));
       Map<String, Double> cores = new LinkedHashMap<>();
       for (String server : first.keySet()) {
