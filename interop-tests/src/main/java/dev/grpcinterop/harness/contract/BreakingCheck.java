@@ -34,6 +34,14 @@ public final class BreakingCheck {
    */
   public static List<String> findings(
       ProtoCompiler tools, Path rules, Path current, Path released, String shownAs) {
+    return ToolRuns.answer(
+        ToolRuns.key(
+            List.of("buf breaking", tools.image(), shownAs), List.of(current, released, rules)),
+        () -> run(tools, rules, current, released, shownAs));
+  }
+
+  private static List<String> run(
+      ProtoCompiler tools, Path rules, Path current, Path released, String shownAs) {
     String stdout;
     String stderr;
     try (var buf = new GenericContainer<>(tools.image())) {
@@ -80,7 +88,7 @@ public final class BreakingCheck {
               + stderr.substring(0, stderr.lastIndexOf(STATUS)).strip()
               + stdout.strip());
     }
-    return parse(stdout, shownAs);
+    return List.copyOf(parse(stdout, shownAs));
   }
 
   /** buf's JSON findings, one a line, as a compiler writes them. Pure. */

@@ -79,6 +79,16 @@ public final class ProtoCompiler {
     command.addAll(List.of("-I/in/google-rpc", "-I/usr/include", "--include_imports"));
     command.add("--descriptor_set_out=/dev/stdout");
     command.addAll(inputs);
+    List<String> words = new ArrayList<>(List.of("protoc", image.resolve()));
+    words.addAll(command);
+    byte[] set =
+        ToolRuns.answer(
+            ToolRuns.key(words, roots), () -> descriptorSet(roots, command, describedAs));
+    return Contract.fromDescriptorSet(describedAs, set);
+  }
+
+  /** protoc's descriptor set of the command's files, or its errors as a ContractException. */
+  private byte[] descriptorSet(List<Path> roots, List<String> command, String describedAs) {
     String stdout;
     String stderr;
     try (var protoc = new GenericContainer<>(image.resolve())) {
@@ -115,8 +125,7 @@ public final class ProtoCompiler {
               + " do not compile; fix them and run again. protoc said:\n"
               + ProtocErrors.explain(stderr, roots).indent(2));
     }
-    byte[] set = Base64.getDecoder().decode(stdout.substring(OK.length()).strip());
-    return Contract.fromDescriptorSet(describedAs, set);
+    return Base64.getDecoder().decode(stdout.substring(OK.length()).strip());
   }
 
   /** Every .proto under the roots, relative to its root, in name order. */

@@ -19,7 +19,7 @@ import org.testcontainers.DockerClientFactory;
  * What an image is built from — the files of its build context and its build arguments — and the
  * hash of them that tags it, so that an image whose inputs did not change is reused, never rebuilt.
  */
-final class ImageInputs {
+public final class ImageInputs {
   /** Local state that must never reach a build context, nor change an image's hash. */
   private static final Set<String> SKIPPED =
       Set.of(".git", "target", "node_modules", "__pycache__", ".venv");
@@ -57,7 +57,7 @@ final class ImageInputs {
   }
 
   /** 16 hex digits of a SHA-256 over every file's path and bytes, and every build argument. */
-  static String hash(SortedMap<String, Path> files, SortedMap<String, String> buildArgs) {
+  public static String hash(SortedMap<String, Path> files, SortedMap<String, String> buildArgs) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, Path> file : files.entrySet()) {
