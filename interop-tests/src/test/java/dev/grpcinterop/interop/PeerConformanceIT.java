@@ -7,6 +7,13 @@ import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.peers.PeerConformance;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,15 +29,22 @@ import org.opentest4j.AssertionFailedError;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PeerConformanceIT {
   private PeerConformance conformance;
+  private ExecutorService checking;
 
   @BeforeAll
   void start() {
     DockerPreflight.requireDocker();
     conformance = new PeerConformance(Repository.root());
+    // Every peer's checks at once: each is mostly waiting, for a container to start or stop, or
+    // for a refused call's deadline, so one after another would leave the cores idle.
+    checking = Executors.newCachedThreadPool();
   }
 
   @AfterAll
   void stop() {
+    if (checking != null) {
+      checking.shutdownNow();
+    }
     if (conformance != null) {
       conformance.close();
     }
@@ -38,14 +52,17 @@ class PeerConformanceIT {
 
   @TestFactory
   Stream<DynamicNode> everyPeerKeepsTheContract() {
-    return Peers.discover(Repository.root()).stream()
+    var peers = Peers.discover(Repository.root());
+    Map<String, Future<List<PeerConformance.Check>>> checks = new LinkedHashMap<>();
+    peers.forEach(peer -> checks.put(peer.name(), checking.submit(() -> conformance.check(peer))));
+    return peers.stream()
         .map(
             peer ->
                 dynamicContainer(
                     peer.name(),
-                    // Lazy: each peer's checks run when JUnit reaches its container.
+                    // Lazy: each peer's results are waited for when JUnit reaches its container.
                     Stream.of(peer)
-                        .flatMap(p -> conformance.check(p).stream())
+                        .flatMap(p -> checksOf(checks.get(p.name())).stream())
                         .map(
                             check ->
                                 dynamicTest(
@@ -62,5 +79,16 @@ class PeerConformanceIT {
                                                 + check.detail());
                                       }
                                     }))));
+  }
+
+  private static List<PeerConformance.Check> checksOf(Future<List<PeerConformance.Check>> run) {
+    try {
+      return run.get();
+    } catch (ExecutionException failed) {
+      throw new IllegalStateException("the checks could not be made", failed.getCause());
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the checks", interrupted);
+    }
   }
 }
