@@ -3,6 +3,7 @@ package dev.grpcinterop.harness.contract;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,10 +35,16 @@ public final class BreakingCheck {
    */
   public static List<String> findings(
       ProtoCompiler tools, Path rules, Path current, Path released, String shownAs) {
-    return ToolRuns.answer(
-        ToolRuns.key(
-            List.of("buf breaking", tools.image(), shownAs), List.of(current, released, rules)),
-        () -> run(tools, rules, current, released, shownAs));
+    // Findings are kept one a line: a finding is one line, as a compiler's are.
+    byte[] lines =
+        ToolRuns.answer(
+            ToolRuns.key(
+                List.of("buf breaking", tools.image(), shownAs), List.of(current, released, rules)),
+            () ->
+                String.join("\n", run(tools, rules, current, released, shownAs))
+                    .getBytes(StandardCharsets.UTF_8));
+    String text = new String(lines, StandardCharsets.UTF_8);
+    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
   }
 
   private static List<String> run(

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +39,7 @@ class ToolRunsTest {
   void anAnswerIsGivenOnceAndAFailureIsNotRemembered() {
     var runs = new AtomicInteger();
     String key = "test-" + System.nanoTime();
+    Optional<Path> cache = Optional.of(dir.resolve("cache"));
     assertThatThrownBy(
             () ->
                 ToolRuns.answer(
@@ -44,11 +47,32 @@ class ToolRunsTest {
                     () -> {
                       runs.incrementAndGet();
                       throw new ContractException("does not compile");
-                    }))
+                    },
+                    cache))
         .hasMessage("does not compile");
-    assertThat(ToolRuns.answer(key, () -> runs.incrementAndGet())).isEqualTo(2);
-    assertThat(ToolRuns.answer(key, () -> runs.incrementAndGet())).isEqualTo(2);
+    assertThat(cache.get().resolve(key)).doesNotExist();
+    Supplier<byte[]> counted = () -> new byte[] {(byte) runs.incrementAndGet()};
+    assertThat(ToolRuns.answer(key, counted, cache)).containsExactly(2);
+    assertThat(ToolRuns.answer(key, counted, cache)).containsExactly(2);
     assertThat(runs).hasValue(2);
+  }
+
+  @Test
+  void anAnswerKeptInTheCacheIsTakenFromThereByTheNextBuild() throws Exception {
+    Path cache = dir.resolve("cache");
+    String key = "test-" + System.nanoTime();
+    ToolRuns.answer(key, () -> "COMPILED".getBytes(), Optional.of(cache));
+    assertThat(cache.resolve(key)).hasContent("COMPILED");
+    String another = "test-" + System.nanoTime();
+    Files.writeString(cache.resolve(another), "kept");
+    assertThat(
+            ToolRuns.answer(
+                another,
+                () -> {
+                  throw new AssertionError("the kept answer was not used");
+                },
+                Optional.of(cache)))
+        .isEqualTo("kept".getBytes());
   }
 
   private static Path write(Path root, String file, String content) throws Exception {
