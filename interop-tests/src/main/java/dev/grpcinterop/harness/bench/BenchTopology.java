@@ -1,10 +1,12 @@
 package dev.grpcinterop.harness.bench;
 
+import dev.grpcinterop.harness.contract.Contract;
 import dev.grpcinterop.harness.docker.Containers;
 import dev.grpcinterop.harness.docker.PeerContainer;
 import dev.grpcinterop.harness.docker.PeerImage;
 import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.topology.RunNetwork;
+import dev.grpcinterop.harness.topology.Topology;
 import dev.grpcinterop.interop.v1.DescribeRequest;
 import dev.grpcinterop.interop.v1.DescribeResponse;
 import dev.grpcinterop.interop.v1.PeerControlServiceGrpc;
@@ -13,20 +15,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
 
 /**
- * The performance matrix's containers: each language twice, once as the server of its pairs and
- * once as their client, the servers on one half of the machine's CPUs and the clients on the other,
- * so that a client never competes with its server for a core. Closed by whoever started it.
+ * The performance matrix's containers: each language's client, and the servers of its pairs (on the
+ * built-in contract each language again; on a user's, the project's own servers), the servers on
+ * one half of the machine's CPUs and the clients on the other, so that a client never competes with
+ * its server for a core. Closed by whoever started it.
  */
 public final class BenchTopology implements AutoCloseable {
+  /**
+   * A server of the matrix: its container, the address clients call it at, and how it is started (a
+   * project's server says what to check when it does not start).
+   */
+  public record Server(GenericContainer<?> container, String networkTarget, Runnable start) {}
+
+  /** Makes a run's servers on its network, by name, not yet started. */
+  public interface Servers {
+    Map<String, Server> on(Network network);
+  }
+
   private final RunNetwork network = RunNetwork.create();
-  private final Map<String, PeerContainer> servers = new LinkedHashMap<>();
+  private final Map<String, Server> servers = new LinkedHashMap<>();
   private final Map<String, PeerContainer> clients = new LinkedHashMap<>();
   private final Map<String, DescribeResponse> described = new LinkedHashMap<>();
   private final CpuSplit cpus;
@@ -50,11 +67,34 @@ public final class BenchTopology implements AutoCloseable {
     this.cpus = cpus;
   }
 
+  /** Every language as client and as server, on the built-in contract. */
   public static BenchTopology start(Path root, List<PeerManifest> peers) {
+    return start(
+        root,
+        peers,
+        network -> {
+          Map<String, Server> servers = new LinkedHashMap<>();
+          for (PeerManifest peer : peers) {
+            var server =
+                new PeerContainer(PeerImage.of(peer, root), peer.name() + "-server")
+                    .onNetwork(network, peer.name() + "-server");
+            servers.put(peer.name(), new Server(server, server.networkTarget(), server::start));
+          }
+          return servers;
+        },
+        Optional.empty());
+  }
+
+  /**
+   * The peers' clients against the given servers (a project's own), each client handed {@code
+   * contract} to call in, when given (the built-in contract is the one every peer is built from).
+   */
+  public static BenchTopology start(
+      Path root, List<PeerManifest> clients, Servers servers, Optional<Contract> contract) {
     int machineCpus = DockerClientFactory.instance().getInfo().getNCPU();
     var topology = new BenchTopology(CpuSplit.of(machineCpus));
     try {
-      topology.startAll(root, peers);
+      topology.startAll(root, clients, servers, contract);
     } catch (RuntimeException | InterruptedException failed) {
       topology.close();
       if (failed instanceof InterruptedException) {
@@ -67,41 +107,62 @@ public final class BenchTopology implements AutoCloseable {
     return topology;
   }
 
-  private void startAll(Path root, List<PeerManifest> peers) throws InterruptedException {
+  private void startAll(
+      Path root, List<PeerManifest> peers, Servers made, Optional<Contract> contract)
+      throws InterruptedException {
     for (PeerManifest peer : peers) {
       var image = PeerImage.of(peer, root);
       image.resolve();
-      servers.put(peer.name(), container(image, peer.name() + "-server", cpus.servers()));
-      clients.put(peer.name(), container(image, peer.name() + "-client", cpus.clients()));
+      var client =
+          new PeerContainer(image, peer.name() + "-client")
+              .onNetwork(network.network(), peer.name() + "-client");
+      clients.put(
+          peer.name(), cpus.clients().isEmpty() ? client : client.withCpuSet(cpus.clients()));
     }
-    List<PeerContainer> all = containers();
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(6, all.size()));
+    made.on(network.network())
+        .forEach(
+            (name, server) -> {
+              if (!cpus.servers().isEmpty()) {
+                server
+                    .container()
+                    .withCreateContainerCmdModifier(
+                        cmd -> cmd.getHostConfig().withCpusetCpus(cpus.servers()));
+              }
+              servers.put(name, server);
+            });
+    List<Runnable> starts = new ArrayList<>();
+    servers.values().forEach(s -> starts.add(s.start()));
+    clients.values().forEach(c -> starts.add(c::start));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(6, starts.size()));
     try {
-      List<Future<?>> starting = all.stream().<Future<?>>map(c -> pool.submit(c::start)).toList();
+      List<Future<?>> starting = starts.stream().<Future<?>>map(pool::submit).toList();
       Containers.awaitStarted(starting);
     } finally {
       pool.shutdownNow();
     }
     clients.forEach(
-        (peer, client) ->
-            described.put(
-                peer,
-                PeerControlServiceGrpc.newBlockingStub(client.channel())
-                    .withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .describe(DescribeRequest.getDefaultInstance())));
+        (peer, client) -> {
+          contract.ifPresent(c -> Topology.loadContract(client, c));
+          described.put(
+              peer,
+              PeerControlServiceGrpc.newBlockingStub(client.channel())
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .describe(DescribeRequest.getDefaultInstance()));
+        });
   }
 
-  private PeerContainer container(PeerImage image, String label, String cpuSet) {
-    var container = new PeerContainer(image, label).onNetwork(network.network(), label);
-    return cpuSet.isEmpty() ? container : container.withCpuSet(cpuSet);
+  /** The client languages, the rows of the matrix. */
+  public List<String> clientNames() {
+    return List.copyOf(clients.keySet());
   }
 
-  public List<String> peers() {
+  /** The servers' names, its columns. */
+  public List<String> serverNames() {
     return List.copyOf(servers.keySet());
   }
 
-  public PeerContainer server(String peer) {
-    return servers.get(peer);
+  public Server server(String name) {
+    return servers.get(name);
   }
 
   public PeerContainer client(String peer) {
@@ -122,8 +183,9 @@ public final class BenchTopology implements AutoCloseable {
     return cpus;
   }
 
-  private List<PeerContainer> containers() {
-    List<PeerContainer> all = new ArrayList<>(servers.values());
+  private List<GenericContainer<?>> containers() {
+    List<GenericContainer<?>> all = new ArrayList<>();
+    servers.values().forEach(s -> all.add(s.container()));
     all.addAll(clients.values());
     return all;
   }

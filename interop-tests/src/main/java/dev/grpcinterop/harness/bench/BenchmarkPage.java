@@ -47,7 +47,6 @@ public final class BenchmarkPage {
 
   public static String html(BenchmarkResult result) {
     var page = new StringBuilder();
-    List<String> peers = List.copyOf(result.peers().keySet());
     page.append(
         """
         <!DOCTYPE html>
@@ -83,7 +82,8 @@ public final class BenchmarkPage {
                 + " highest, as a share of the median). Colours run from the best cell of a map"
                 + " (green) to the worst (red), on a log scale.</p>\n");
     page.append(
-        "<p><label><input type=\"checkbox\" id=\"ratios\"> show each cell as a ratio to java → java"
+        "<p><label><input type=\"checkbox\" id=\"ratios\"> show each cell as a ratio to "
+            + escape(result.referencePair())
             + " instead of its spread</label></p>\n");
     page.append(
         "<table class=\"peers\"><tr><th>peer</th><th>gRPC</th><th>protobuf</th><th>runtime</th></tr>\n");
@@ -117,7 +117,7 @@ public final class BenchmarkPage {
           .append(scenario.channels() == 1 ? " channel" : " channels")
           .append(")</small></h2>\n<div class=\"maps\">\n");
       for (HeatMap map : maps(scenario)) {
-        heatMap(page, result, scenario, map, peers);
+        heatMap(page, result, scenario, map);
       }
       page.append("</div>\n");
     }
@@ -157,11 +157,7 @@ public final class BenchmarkPage {
   }
 
   private static void heatMap(
-      StringBuilder page,
-      BenchmarkResult result,
-      Scenario scenario,
-      HeatMap map,
-      List<String> peers) {
+      StringBuilder page, BenchmarkResult result, Scenario scenario, HeatMap map) {
     var reference = result.reference(scenario.name()).map(c -> c.measurement(map.figure()));
     double best = Double.NaN;
     double worst = Double.NaN;
@@ -189,11 +185,11 @@ public final class BenchmarkPage {
         .append("\"><caption>")
         .append(escape(map.title()))
         .append("</caption>\n<tr><th>client \\ server</th>");
-    peers.forEach(p -> page.append("<th>").append(escape(p)).append("</th>"));
+    result.servers().forEach(p -> page.append("<th>").append(escape(p)).append("</th>"));
     page.append("</tr>\n");
-    for (String client : peers) {
+    for (String client : result.clients()) {
       page.append("<tr><th>").append(escape(client)).append("</th>");
-      for (String server : peers) {
+      for (String server : result.servers()) {
         var cell = result.cell(scenario.name(), client, server);
         if (cell.isEmpty()) {
           page.append("<td>-</td>");
@@ -253,7 +249,7 @@ public final class BenchmarkPage {
         "Started %s, %d client × server pairs, %d round%s of %s after %.1f s of warm-up, %s;"
             + " servers on CPUs %s and clients on CPUs %s of %d.",
         result.started(),
-        result.peers().size() * result.peers().size(),
+        result.clients().size() * result.servers().size(),
         settings.rounds(),
         settings.rounds() == 1 ? "" : "s",
         settings.calls() > 0

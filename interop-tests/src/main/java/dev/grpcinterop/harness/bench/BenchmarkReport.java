@@ -61,6 +61,8 @@ public final class BenchmarkReport {
     machine.put("cpus", result.cpus().machineCpus());
     machine.put("serverCpus", result.cpus().servers());
     machine.put("clientCpus", result.cpus().clients());
+    var servers = root.putArray("servers");
+    result.servers().forEach(servers::add);
     var peers = root.putArray("peers");
     result
         .peers()
@@ -149,13 +151,12 @@ public final class BenchmarkReport {
    */
   public static String text(BenchmarkResult result) {
     var out = new StringBuilder();
-    List<String> peers = List.copyOf(result.peers().keySet());
     out.append(
         String.format(
             Locale.ROOT,
             "Performance matrix: %d pairs, %d rounds of %s after %.1f s of warm-up, %s; servers"
                 + " on CPUs %s, clients on CPUs %s of %d%n",
-            peers.size() * peers.size(),
+            result.clients().size() * result.servers().size(),
             result.settings().rounds(),
             result.settings().calls() > 0
                 ? result.settings().calls() + " calls"
@@ -173,19 +174,20 @@ public final class BenchmarkReport {
       out.append(
           String.format(
               Locale.ROOT,
-              "%n%s (%s): %s, p50 latency%s; ±: spread of the rounds; ×: to java → java%n",
+              "%n%s (%s): %s, p50 latency%s; ±: spread of the rounds; ×: to %s%n",
               scenario.title(),
               scenario.name(),
               messages ? "messages/s" : "calls/s",
-              scenario.pingPong() ? " of a round trip" : ""));
+              scenario.pingPong() ? " of a round trip" : "",
+              result.referencePair()));
       int width = 30;
       out.append(String.format(Locale.ROOT, "%-17s", "client \\ server"));
-      peers.forEach(p -> out.append(String.format(Locale.ROOT, "%-" + width + "s", p)));
+      result.servers().forEach(p -> out.append(String.format(Locale.ROOT, "%-" + width + "s", p)));
       out.append('\n');
       var reference = result.reference(scenario.name());
-      for (String client : peers) {
+      for (String client : result.clients()) {
         out.append(String.format(Locale.ROOT, "%-17s", client));
-        for (String server : peers) {
+        for (String server : result.servers()) {
           String cell =
               result
                   .cell(scenario.name(), client, server)

@@ -10,6 +10,10 @@ import java.util.Optional;
 /**
  * A run of the performance matrix: what ran where, every cell's rounds, and ghz's figures beside
  * the Go peer's where the run was calibrated.
+ *
+ * @param peers the client languages, with what each peer's Describe says of its library
+ * @param servers the servers' names: the same languages on the built-in contract, a project's own
+ *     servers on a user's
  */
 public record BenchmarkResult(
     Instant started,
@@ -17,6 +21,7 @@ public record BenchmarkResult(
     BenchmarkSettings settings,
     BenchTopology.CpuSplit cpus,
     Map<String, DescribeResponse> peers,
+    List<String> servers,
     List<Scenario> scenarios,
     List<PairRounds> cells,
     List<Calibration> calibrations) {
@@ -28,9 +33,21 @@ public record BenchmarkResult(
         .findFirst();
   }
 
+  /** The client languages, the rows of every matrix. */
+  public List<String> clients() {
+    return List.copyOf(peers.keySet());
+  }
+
+  /** The pair every cell is compared with: "java → java", else the first client's first server. */
+  public String referencePair() {
+    String client = clients().isEmpty() || clients().contains("java") ? "java" : clients().get(0);
+    String server = servers.isEmpty() || servers.contains("java") ? "java" : servers.get(0);
+    return client + " → " + server;
+  }
+
   /** The cell every other of its scenario is compared with: java → java, else the first pair. */
   public Optional<PairRounds> reference(String scenario) {
-    return cell(scenario, "java", "java")
-        .or(() -> cells.stream().filter(c -> c.scenario().equals(scenario)).findFirst());
+    String[] pair = referencePair().split(" → ");
+    return cell(scenario, pair[0], pair[1]);
   }
 }

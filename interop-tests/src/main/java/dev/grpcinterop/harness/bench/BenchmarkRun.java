@@ -49,14 +49,15 @@ public final class BenchmarkRun {
 
   public BenchmarkResult run(List<Scenario> scenarios) throws InterruptedException {
     Instant started = Instant.now();
-    List<String> peers = topology.peers();
+    List<String> clients = topology.clientNames();
+    List<String> servers = topology.serverNames();
     Map<String, List<LoadFigures>> rounds = new LinkedHashMap<>();
     List<PairRounds> cells = new ArrayList<>();
     Map<String, List<Ghz.Figures>> ghzRounds = new LinkedHashMap<>();
-    boolean calibrating = ghz != null && settings.onePairAtATime() && peers.contains("go");
+    boolean calibrating = ghz != null && settings.onePairAtATime() && clients.contains("go");
     List<String[]> pairs = new ArrayList<>();
-    for (String client : peers) {
-      for (String server : peers) {
+    for (String client : clients) {
+      for (String server : servers) {
         pairs.add(new String[] {client, server});
       }
     }
@@ -72,7 +73,7 @@ public final class BenchmarkRun {
           record(rounds, scenario, measure(scenario, pairs));
         }
         if (calibrating && scenario.calibrated()) {
-          for (String server : peers) {
+          for (String server : servers) {
             progress.accept(roundOf(scenario, round) + "ghz → " + server);
             ghzRounds
                 .computeIfAbsent(scenario.name() + " " + server, k -> new ArrayList<>())
@@ -87,8 +88,8 @@ public final class BenchmarkRun {
           }
         }
       }
-      for (String client : peers) {
-        for (String server : peers) {
+      for (String client : clients) {
+        for (String server : servers) {
           cells.add(
               new PairRounds(
                   scenario.name(), client, server, rounds.get(key(scenario, client, server))));
@@ -96,10 +97,10 @@ public final class BenchmarkRun {
       }
     }
     Map<String, dev.grpcinterop.interop.v1.DescribeResponse> described = new LinkedHashMap<>();
-    peers.forEach(peer -> described.put(peer, topology.described(peer)));
+    clients.forEach(peer -> described.put(peer, topology.described(peer)));
     List<Calibration> calibrations = new ArrayList<>();
     for (Scenario scenario : scenarios) {
-      for (String server : peers) {
+      for (String server : servers) {
         var measured = ghzRounds.get(scenario.name() + " " + server);
         if (measured != null) {
           calibrations.add(new Calibration(scenario.name(), server, measured));
@@ -112,6 +113,7 @@ public final class BenchmarkRun {
         settings,
         topology.cpus(),
         described,
+        servers,
         scenarios,
         cells,
         calibrations);
@@ -143,22 +145,26 @@ public final class BenchmarkRun {
       throws InterruptedException {
     // Connecting may take a call's timeout, the load's last calls another; a load of some calls
     // takes as long as they do, each within its deadline.
+    Map<String, Integer> clientsOf = new HashMap<>();
+    pairs.forEach(pair -> clientsOf.merge(pair[1], 1, Integer::sum));
+    int mostClients = clientsOf.values().stream().mapToInt(Integer::intValue).max().orElse(1);
     Duration callBound =
         scenario
             .timeout()
+            .multipliedBy(mostClients)
             .multipliedBy(settings.calls() > 0 ? settings.calls() + 2 : 2)
             .plusSeconds(10);
     Map<String, ListenableFuture<RunLoadResponse>> loads = new LinkedHashMap<>();
     for (String[] pair : pairs) {
       PeerContainer client = topology.client(pair[0]);
-      PeerContainer server = topology.server(pair[1]);
+      String server = topology.server(pair[1]).networkTarget();
       loads.put(
           pair[0] + " → " + pair[1],
           PeerControlServiceGrpc.newFutureStub(client.channel())
               .withDeadlineAfter(
                   settings.warmup().plus(settings.duration()).plus(callBound).toMillis(),
                   TimeUnit.MILLISECONDS)
-              .runLoad(scenario.load(server.networkTarget(), settings)));
+              .runLoad(scenario.load(server, settings, clientsOf.get(pair[1]))));
     }
     Map<String, RunLoadResponse> responses = new LinkedHashMap<>();
     Map<String, Double> serverCores;
@@ -211,7 +217,7 @@ public final class BenchmarkRun {
       pairs.forEach(
           pair ->
               cpus.computeIfAbsent(
-                  pair[1], s -> ContainerCpu.of(topology.server(s).getContainerId())));
+                  pair[1], s -> ContainerCpu.of(topology.server(s).container().getContainerId())));
       readers = Executors.newFixedThreadPool(2 * cpus.size());
       long start = System.nanoTime();
       cpus.forEach(

@@ -36,14 +36,18 @@ public record Scenario(
     MESSAGES
   }
 
-  /** The RunLoad of this scenario from a client to {@code target}, as long as settings say. */
-  public RunLoadRequest load(String target, BenchmarkSettings settings) {
+  /**
+   * The RunLoad of this scenario from a client to {@code target}, as long as settings say, where
+   * {@code sharedBy} clients load the server at once: each gets about that share of it, so each
+   * call's deadline is the scenario's that many times over.
+   */
+  public RunLoadRequest load(String target, BenchmarkSettings settings, int sharedBy) {
     var call =
         RunCallRequest.newBuilder()
             .setTarget(target)
             .setMethod(method)
             .setPingPong(pingPong)
-            .setTimeout(Durations.fromNanos(timeout.toNanos()));
+            .setTimeout(Durations.fromNanos(timeout.multipliedBy(Math.max(1, sharedBy)).toNanos()));
     requests.forEach(request -> call.addRequests(Any.pack(request)));
     var load =
         RunLoadRequest.newBuilder()

@@ -13,7 +13,7 @@ public final class SmokeVerdict {
   /** What is wrong with the run, one line per cell and problem; empty when nothing is. */
   public static List<String> problems(BenchmarkResult result) {
     List<String> problems = new ArrayList<>();
-    int pairs = result.peers().size() * result.peers().size();
+    int pairs = result.clients().size() * result.servers().size();
     for (Scenario scenario : result.scenarios()) {
       long cells =
           result.cells().stream().filter(c -> c.scenario().equals(scenario.name())).count();

@@ -8,10 +8,16 @@ import dev.grpcinterop.harness.bench.Ghz;
 import dev.grpcinterop.harness.bench.Scenario;
 import dev.grpcinterop.harness.bench.ScenarioFile;
 import dev.grpcinterop.harness.cases.CaseFileException;
+import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.contract.ContractException;
 import dev.grpcinterop.harness.contract.Contracts;
+import dev.grpcinterop.harness.contract.ProtoCompiler;
 import dev.grpcinterop.harness.docker.DockerPreflight;
 import dev.grpcinterop.harness.peers.Peers;
 import dev.grpcinterop.harness.peers.Repository;
+import dev.grpcinterop.harness.project.ProjectBench;
+import dev.grpcinterop.harness.project.ProjectFile;
+import dev.grpcinterop.harness.project.ProjectFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +36,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Measures throughput, latency and CPU of every client language against every server"
-            + " language (benchmarks/calculator.yaml).")
+            + " language (benchmarks/calculator.yaml), or against a project's own servers"
+            + " (--project).")
 final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--scenarios",
@@ -69,6 +76,15 @@ final class BenchCommand implements Callable<Integer> {
   boolean noCalibration;
 
   @Option(
+      names = "--project",
+      paramLabel = "FILE",
+      description =
+          "a project file (interop.yaml) whose \"benchmarks\" scenarios run on its own contract,"
+              + " every client language against each of its servers (default: the built-in"
+              + " calculator)")
+  Path project;
+
+  @Option(
       names = "--report",
       paramLabel = "DIR",
       description = "where the report goes (default: ${DEFAULT-VALUE})")
@@ -77,26 +93,39 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BenchmarkSettings settings;
-    List<Scenario> chosen;
     try {
       settings = new BenchmarkSettings(seconds(warmup), seconds(duration), 0, rounds, true);
-      chosen = choose(ScenarioFile.calculator(Contracts.current()));
       if (!peers.isBlank()) {
         System.setProperty("interop.peers", peers);
       }
-    } catch (IllegalArgumentException | CaseFileException wrong) {
+    } catch (IllegalArgumentException wrong) {
       System.err.println("bench: " + wrong.getMessage());
       return InteropCommand.CANNOT_RUN;
     }
     try {
-      DockerPreflight.requireDocker();
       Path root = Repository.root();
+      ProjectBench bench = null;
+      Contract contract = Contracts.current();
+      List<Scenario> all;
+      if (project == null) {
+        all = ScenarioFile.calculator(contract);
+      } else {
+        bench =
+            ProjectBench.prepare(
+                ProjectFile.read(project, project.toString()),
+                new ProtoCompiler(root.resolve("docker/protoc")));
+        contract = bench.contract();
+        all = bench.scenarios();
+      }
+      List<Scenario> chosen = choose(all);
+      DockerPreflight.requireDocker();
       var selected = Peers.discover(root);
-      try (var topology = BenchTopology.start(root, selected)) {
+      try (var topology =
+          bench == null ? BenchTopology.start(root, selected) : bench.start(root, selected)) {
         var run =
             new BenchmarkRun(topology, settings, line -> System.err.println("bench: " + line));
         if (!noCalibration) {
-          run.calibratedWith(Ghz.prepare(root, Contracts.current()));
+          run.calibratedWith(Ghz.prepare(root, contract));
         }
         var result = run.run(chosen);
         BenchmarkReport.write(result, report);
@@ -108,7 +137,13 @@ final class BenchCommand implements Callable<Integer> {
                 .anyMatch(round -> round.failedCalls() > 0);
         return failed ? InteropCommand.FAILED : 0;
       }
-    } catch (IllegalStateException cannotRun) {
+    } catch (IllegalArgumentException | CaseFileException wrong) {
+      System.err.println("bench: " + wrong.getMessage());
+      return InteropCommand.CANNOT_RUN;
+    } catch (ProjectFileException
+        | ContractException
+        | IllegalStateException
+        | java.io.UncheckedIOException cannotRun) {
       System.err.println(cannotRun.getMessage());
       return InteropCommand.CANNOT_RUN;
     }

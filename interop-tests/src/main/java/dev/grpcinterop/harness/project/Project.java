@@ -21,6 +21,8 @@ import java.util.Optional;
  *     the call that a refused connection is tried with)
  * @param knownFailures incompatibilities the project knows of, as a peer's manifest lists them:
  *     shown with their reason, and failing the run once they pass
+ * @param benchmarks a file of performance scenarios on the contract (the format of the harness's
+ *     benchmarks/calculator.yaml), for {@code interop-harness.jar bench --project}
  */
 public record Project(
     Path file,
@@ -36,7 +38,8 @@ public record Project(
     Generated generated,
     Optional<Protos> baseline,
     Map<String, MethodSettings> methods,
-    List<PeerManifest.KnownFailure> knownFailures) {
+    List<PeerManifest.KnownFailure> knownFailures,
+    Optional<Path> benchmarks) {
 
   /** The same project with other settings for its generated cases. */
   public Project withGenerated(Generated other) {
@@ -54,7 +57,8 @@ public record Project(
         other,
         baseline,
         methods,
-        knownFailures);
+        knownFailures,
+        benchmarks);
   }
 
   /** The folder the project file is in, which its paths are relative to. */

@@ -46,7 +46,8 @@ public final class ProjectFile {
               "generated",
               "baseline",
               "methods",
-              "knownFailures"));
+              "knownFailures",
+              "benchmarks"));
   private static final Set<String> KNOWN =
       new LinkedHashSet<>(List.of("pattern", "reason", "flaky"));
   private static final Set<String> PROTOS = new LinkedHashSet<>(List.of("roots", "files"));
@@ -198,6 +199,11 @@ public final class ProjectFile {
                 e.containsKey("flaky") && e.get("flaky").bool()));
       }
     }
+    // The performance matrix's scenarios on this contract (interop-harness.jar bench --project).
+    Optional<Path> benchmarks =
+        top.containsKey("benchmarks")
+            ? Optional.of(existing(top.get("benchmarks"), "benchmark scenario file"))
+            : Optional.empty();
     return new Project(
         file,
         shown,
@@ -212,7 +218,8 @@ public final class ProjectFile {
         generated,
         baseline,
         methods,
-        known);
+        known,
+        benchmarks);
   }
 
   private Protos protos(YamlNode node) {

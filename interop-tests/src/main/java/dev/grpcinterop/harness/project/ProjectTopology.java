@@ -102,17 +102,7 @@ final class ProjectTopology implements AutoCloseable {
     for (int i = 0; i < project.servers().size(); i++) {
       Server server = project.servers().get(i);
       String image = serverImages.get(i);
-      var container =
-          new ServerContainer(
-              image,
-              server.name(),
-              server.port(),
-              server.env(),
-              server.args(),
-              server.readiness() == Readiness.HEALTH
-                  ? ServerContainer.Readiness.HEALTH
-                  : ServerContainer.Readiness.FIRST_CALL,
-              network.network());
+      var container = container(image, server, network.network());
       servers.add(container);
       entries.put(container, server);
       Optional<Project.Instance> tlsInstance =
@@ -231,7 +221,7 @@ final class ProjectTopology implements AutoCloseable {
         .forEach(server -> image(project, server));
   }
 
-  private static String image(Project project, Server server) {
+  static String image(Project project, Server server) {
     if (server.image().isPresent()) {
       String image = server.image().get();
       try {
@@ -269,7 +259,23 @@ final class ProjectTopology implements AutoCloseable {
     }
   }
 
-  private static void startServer(Project project, Server server, ServerContainer container) {
+  /** The server's plain instance, as the project file describes it, not yet started. */
+  static ServerContainer container(
+      String image, Server server, org.testcontainers.containers.Network network) {
+    return new ServerContainer(
+        image,
+        server.name(),
+        server.port(),
+        server.env(),
+        server.args(),
+        server.readiness() == Readiness.HEALTH
+            ? ServerContainer.Readiness.HEALTH
+            : ServerContainer.Readiness.FIRST_CALL,
+        network);
+  }
+
+  /** Starts a server's container; a failure names the server's line and what to check. */
+  static void startServer(Project project, Server server, ServerContainer container) {
     try {
       container.start();
     } catch (RuntimeException failed) {

@@ -39,6 +39,7 @@ class GhzTest {
             BenchmarkSettings.figures(),
             BenchTopology.CpuSplit.of(2),
             Map.of(),
+            List.of("java"),
             List.of(),
             List.of(new PairRounds("unary_latency", "go", "java", List.of(go))),
             List.of(close, far));

@@ -51,9 +51,32 @@ class SmokeVerdictTest {
         BenchmarkSettings.smoke(),
         BenchTopology.CpuSplit.of(2),
         Map.of("java", DescribeResponse.getDefaultInstance()),
+        List.of("java"),
         List.of(SCENARIO),
         List.of(new PairRounds("unary_latency", "java", "java", List.of(figures))),
         List.of());
+  }
+
+  @Test
+  void onAProjectsOwnServersEveryClientLanguageHasACellOfEachServer() {
+    var figures = LoadFigures.of(load(100, 0), 0.5);
+    var clients = new java.util.LinkedHashMap<String, DescribeResponse>();
+    clients.put("java", DescribeResponse.getDefaultInstance());
+    clients.put("go", DescribeResponse.getDefaultInstance());
+    var result =
+        new BenchmarkResult(
+            Instant.EPOCH,
+            Duration.ofSeconds(1),
+            BenchmarkSettings.smoke(),
+            BenchTopology.CpuSplit.of(2),
+            clients,
+            List.of("shop-python"),
+            List.of(SCENARIO),
+            List.of(new PairRounds("unary_latency", "go", "shop-python", List.of(figures))),
+            List.of());
+    assertThat(SmokeVerdict.problems(result))
+        .containsExactly("unary_latency: 1 cells measured, not 2");
+    assertThat(result.referencePair()).isEqualTo("java → shop-python");
   }
 
   @Test

@@ -28,6 +28,22 @@ class ProjectFileTest {
   }
 
   @Test
+  void benchmarksNameAScenarioFileThatMustExist() throws IOException {
+    String head =
+        """
+        protos: {roots: [proto]}
+        servers: [{name: api, build: server, port: 8080}]
+        """;
+    assertThat(parse(head).benchmarks()).isEmpty();
+    assertThatThrownBy(() -> parse(head + "benchmarks: bench.yaml\n"))
+        .isInstanceOf(ProjectFileException.class)
+        .hasMessageContaining("benchmark scenario file bench.yaml does not exist");
+    Files.writeString(folder.resolve("bench.yaml"), "scenarios: []\n");
+    assertThat(parse(head + "benchmarks: bench.yaml\n").benchmarks())
+        .contains(folder.resolve("bench.yaml"));
+  }
+
+  @Test
   void readsEveryKey() {
     Project project =
         parse(
