@@ -35,19 +35,17 @@ public final class BreakingCheck {
    */
   public static List<String> findings(
       ProtoCompiler tools, Path rules, Path current, Path released, String shownAs) {
-    // Findings are kept one a line: a finding is one line, as a compiler's are.
-    byte[] lines =
+    // buf's own words are what is remembered, not this class's reading of them, which may change.
+    byte[] json =
         ToolRuns.answer(
-            ToolRuns.key(
-                List.of("buf breaking", tools.image(), shownAs), List.of(current, released, rules)),
+            ToolRuns.key(List.of("buf breaking", tools.image()), List.of(current, released, rules)),
             () ->
-                String.join("\n", run(tools, rules, current, released, shownAs))
-                    .getBytes(StandardCharsets.UTF_8));
-    String text = new String(lines, StandardCharsets.UTF_8);
-    return text.isEmpty() ? List.of() : List.of(text.split("\n", -1));
+                bufJson(tools, rules, current, released, shownAs).getBytes(StandardCharsets.UTF_8));
+    return parse(new String(json, StandardCharsets.UTF_8), shownAs);
   }
 
-  private static List<String> run(
+  /** buf's findings as JSON lines, empty when nothing breaks; what else it says is thrown. */
+  private static String bufJson(
       ProtoCompiler tools, Path rules, Path current, Path released, String shownAs) {
     String stdout;
     String stderr;
@@ -83,7 +81,7 @@ public final class BreakingCheck {
     }
     String code = stderr.substring(stderr.lastIndexOf(STATUS) + STATUS.length()).strip();
     if (code.equals("0")) {
-      return List.of();
+      return "";
     }
     if (!code.equals("100")) {
       throw new ContractException(
@@ -95,7 +93,7 @@ public final class BreakingCheck {
               + stderr.substring(0, stderr.lastIndexOf(STATUS)).strip()
               + stdout.strip());
     }
-    return List.copyOf(parse(stdout, shownAs));
+    return stdout;
   }
 
   /** buf's JSON findings, one a line, as a compiler writes them. Pure. */
