@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,22 +74,9 @@ public final class ProjectBench {
     return contract;
   }
 
-  /** The project's clients (every peer, unless it names some) among those there are. */
-  public List<PeerManifest> clients(List<PeerManifest> peers) {
-    if (project.clients().isEmpty()) {
-      return peers;
-    }
-    ProjectCheck.clients(project, peers.stream().map(PeerManifest::name).toList());
-    List<PeerManifest> chosen = new ArrayList<>();
-    for (Project.Named client : project.clients()) {
-      peers.stream().filter(p -> p.name().equals(client.name())).findFirst().ifPresent(chosen::add);
-    }
-    return chosen;
-  }
-
   /** Starts the matrix's containers; whoever starts it closes it. */
   public BenchTopology start(Path harnessRoot, List<PeerManifest> peers) {
-    List<PeerManifest> clients = clients(peers);
+    List<PeerManifest> clients = ProjectCheck.chosenClients(project, peers);
     if (project.peerServers()) {
       return BenchTopology.start(harnessRoot, clients);
     }

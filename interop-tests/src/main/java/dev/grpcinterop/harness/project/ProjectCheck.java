@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import dev.grpcinterop.harness.cases.DataCase;
 import dev.grpcinterop.harness.contract.Contract;
+import dev.grpcinterop.harness.peers.PeerManifest;
 import dev.grpcinterop.harness.project.Project.MethodSettings;
 import dev.grpcinterop.harness.project.Project.Named;
 import java.util.ArrayList;
@@ -80,6 +81,20 @@ public final class ProjectCheck {
         }
       }
     }
+  }
+
+  /**
+   * The project's clients among the peers there are: every peer unless it names some, in the order
+   * it names them; a name that is no peer throws, as {@link #clients} does.
+   */
+  static List<PeerManifest> chosenClients(Project project, List<PeerManifest> peers) {
+    clients(project, peers.stream().map(PeerManifest::name).toList());
+    if (project.clients().isEmpty()) {
+      return peers;
+    }
+    return project.clients().stream()
+        .map(c -> peers.stream().filter(p -> p.name().equals(c.name())).findFirst().orElseThrow())
+        .toList();
   }
 
   /** The client languages named are peers. */

@@ -123,14 +123,7 @@ public final class ProjectRun {
       ProtoCompiler compiler,
       List<PeerManifest> peers,
       List<String> otherCaseNames) {
-    ProjectCheck.clients(project, peers.stream().map(PeerManifest::name).toList());
-    List<PeerManifest> clients =
-        project.clients().isEmpty()
-            ? peers
-            : project.clients().stream()
-                .map(c -> peers.stream().filter(p -> p.name().equals(c.name())).findFirst())
-                .map(Optional::orElseThrow)
-                .toList();
+    List<PeerManifest> clients = ProjectCheck.chosenClients(project, peers);
     Protos protos = project.protos();
     List<String> files =
         protos.files().isEmpty() ? ProtoCompiler.everyProto(protos.roots()) : protos.files();
