@@ -69,17 +69,18 @@ public final class BenchTopology implements AutoCloseable {
 
   /** Every language as client and as server, on the built-in contract. */
   public static BenchTopology start(Path root, List<PeerManifest> peers) {
+    // One image per language, for its client and its server: each is hashed and found once.
+    Map<String, PeerImage> images = images(root, peers);
     return start(
-        root,
-        peers,
+        images,
         network -> {
           Map<String, Server> servers = new LinkedHashMap<>();
-          for (PeerManifest peer : peers) {
-            var server =
-                new PeerContainer(PeerImage.of(peer, root), peer.name() + "-server")
-                    .onNetwork(network, peer.name() + "-server");
-            servers.put(peer.name(), new Server(server, server.networkTarget(), server::start));
-          }
+          images.forEach(
+              (peer, image) -> {
+                var server =
+                    new PeerContainer(image, peer + "-server").onNetwork(network, peer + "-server");
+                servers.put(peer, new Server(server, server.networkTarget(), server::start));
+              });
           return servers;
         },
         Optional.empty());
@@ -91,10 +92,21 @@ public final class BenchTopology implements AutoCloseable {
    */
   public static BenchTopology start(
       Path root, List<PeerManifest> clients, Servers servers, Optional<Contract> contract) {
+    return start(images(root, clients), servers, contract);
+  }
+
+  private static Map<String, PeerImage> images(Path root, List<PeerManifest> peers) {
+    Map<String, PeerImage> images = new LinkedHashMap<>();
+    peers.forEach(peer -> images.put(peer.name(), PeerImage.of(peer, root)));
+    return images;
+  }
+
+  private static BenchTopology start(
+      Map<String, PeerImage> clients, Servers servers, Optional<Contract> contract) {
     int machineCpus = DockerClientFactory.instance().getInfo().getNCPU();
     var topology = new BenchTopology(CpuSplit.of(machineCpus));
     try {
-      topology.startAll(root, clients, servers, contract);
+      topology.startAll(clients, servers, contract);
     } catch (RuntimeException | InterruptedException failed) {
       topology.close();
       if (failed instanceof InterruptedException) {
@@ -107,17 +119,15 @@ public final class BenchTopology implements AutoCloseable {
     return topology;
   }
 
-  private void startAll(
-      Path root, List<PeerManifest> peers, Servers made, Optional<Contract> contract)
+  private void startAll(Map<String, PeerImage> images, Servers made, Optional<Contract> contract)
       throws InterruptedException {
-    for (PeerManifest peer : peers) {
-      var image = PeerImage.of(peer, root);
-      image.resolve();
+    for (var entry : images.entrySet()) {
+      String peer = entry.getKey();
+      entry.getValue().resolve();
       var client =
-          new PeerContainer(image, peer.name() + "-client")
-              .onNetwork(network.network(), peer.name() + "-client");
-      clients.put(
-          peer.name(), cpus.clients().isEmpty() ? client : client.withCpuSet(cpus.clients()));
+          new PeerContainer(entry.getValue(), peer + "-client")
+              .onNetwork(network.network(), peer + "-client");
+      clients.put(peer, cpus.clients().isEmpty() ? client : client.withCpuSet(cpus.clients()));
     }
     made.on(network.network())
         .forEach(
